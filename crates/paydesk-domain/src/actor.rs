@@ -1,0 +1,32 @@
+//! Who did something: recorded on every event.
+
+use crate::id::{CustomerId, UserId};
+use serde::{Deserialize, Serialize};
+
+/// The author of a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Actor {
+    /// A staff member signed in.
+    User { id: UserId },
+    /// A customer, through a channel.
+    Customer { id: CustomerId },
+    /// A system calling the API, named by its client label.
+    Api { client: String },
+    /// paydesk itself (timers, automations, demo data).
+    System,
+}
+
+impl Actor {
+    /// Storage kind label.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::User { .. } => "user",
+            Self::Customer { .. } => "customer",
+            Self::Api { .. } => "api",
+            Self::System => "system",
+        }
+    }
+}

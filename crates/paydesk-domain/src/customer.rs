@@ -1,0 +1,192 @@
+//! Customers: buyers, merchants and creators of the platform.
+
+use crate::error::DomainError;
+use crate::id::CustomerId;
+use crate::ticket::BusinessLine;
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+crate::label_enum!(
+    /// Service tier, used by SLA policies and routing.
+    Tier {
+        Standard = "standard",
+        Vip = "vip",
+        Strategic = "strategic",
+    }
+);
+
+/// A customer as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub business_line: BusinessLine,
+    pub name: String,
+    pub emails: Vec<String>,
+    pub phone: Option<String>,
+    pub country: Option<String>,
+    pub locale: Option<String>,
+    pub tier: Tier,
+    /// Ids of this customer on the platform, by system (for example `buyer_id`, `shop_id`).
+    pub external_ids: BTreeMap<String, String>,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// Input for a new customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCustomer {
+    pub business_line: BusinessLine,
+    pub name: String,
+    pub emails: Vec<String>,
+    pub phone: Option<String>,
+    pub country: Option<String>,
+    pub locale: Option<String>,
+    pub tier: Tier,
+    pub external_ids: BTreeMap<String, String>,
+}
+
+/// What may change on a customer; `None` leaves a field alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerPatch {
+    pub name: Option<String>,
+    pub emails: Option<Vec<String>>,
+    pub phone: Option<Option<String>>,
+    pub country: Option<Option<String>>,
+    pub locale: Option<Option<String>>,
+    pub tier: Option<Tier>,
+    pub external_ids: Option<BTreeMap<String, String>>,
+}
+
+/// Lower-cases and checks an email address (one '@', a dot in the domain, no spaces).
+pub fn normalize_email(raw: &str) -> Result<String, DomainError> {
+    let e = raw.trim().to_lowercase();
+    let valid = e.len() <= 254
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        })
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+    if valid {
+        Ok(e)
+    } else {
+        Err(DomainError::invalid(
+            "emails",
+            format!(
+                "'{}' is not an email address",
+                e.chars().take(80).collect::<String>()
+            ),
+        ))
+    }
+}
+
+/// Upper-cases and checks an ISO 3166-1 alpha-2 country code.
+pub fn normalize_country(raw: &str) -> Result<String, DomainError> {
+    let c = raw.trim().to_ascii_uppercase();
+    if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
+        Ok(c)
+    } else {
+        Err(DomainError::invalid(
+            "country",
+            "an ISO 3166-1 alpha-2 code such as 'US'",
+        ))
+    }
+}
+
+impl NewCustomer {
+    /// Checks and normalises the fields.
+    pub fn validated(mut self) -> Result<Self, DomainError> {
+        self.name = self.name.trim().to_string();
+        if self.name.is_empty() || self.name.chars().count() > 200 {
+            return Err(DomainError::invalid("name", "1-200 characters"));
+        }
+        self.emails = normalize_emails(&self.emails)?;
+        self.country = self.country.as_deref().map(normalize_country).transpose()?;
+        Ok(self)
+    }
+}
+
+/// Normalises and de-duplicates a list of emails, keeping the first one first.
+pub fn normalize_emails(raw: &[String]) -> Result<Vec<String>, DomainError> {
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    for e in raw {
+        let e = normalize_email(e)?;
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    if out.len() > 20 {
+        return Err(DomainError::invalid("emails", "at most 20 addresses"));
+    }
+    Ok(out)
+}
+
+impl Customer {
+    /// Applies a patch; returns the names of the fields that changed.
+    pub fn apply(
+        &mut self,
+        patch: &CustomerPatch,
+        now: Timestamp,
+    ) -> Result<Vec<&'static str>, DomainError> {
+        let mut next = self.clone();
+        let mut changed = Vec::new();
+        if let Some(name) = &patch.name {
+            let name = name.trim().to_string();
+            if name.is_empty() || name.chars().count() > 200 {
+                return Err(DomainError::invalid("name", "1-200 characters"));
+            }
+            if name != next.name {
+                next.name = name;
+                changed.push("name");
+            }
+        }
+        if let Some(emails) = &patch.emails {
+            let emails = normalize_emails(emails)?;
+            if emails != next.emails {
+                next.emails = emails;
+                changed.push("emails");
+            }
+        }
+        if let Some(phone) = &patch.phone
+            && *phone != next.phone
+        {
+            next.phone.clone_from(phone);
+            changed.push("phone");
+        }
+        if let Some(country) = &patch.country {
+            let country = country.as_deref().map(normalize_country).transpose()?;
+            if country != next.country {
+                next.country = country;
+                changed.push("country");
+            }
+        }
+        if let Some(locale) = &patch.locale
+            && *locale != next.locale
+        {
+            next.locale.clone_from(locale);
+            changed.push("locale");
+        }
+        if let Some(tier) = patch.tier
+            && tier != next.tier
+        {
+            next.tier = tier;
+            changed.push("tier");
+        }
+        if let Some(ids) = &patch.external_ids
+            && *ids != next.external_ids
+        {
+            next.external_ids.clone_from(ids);
+            changed.push("external_ids");
+        }
+        if !changed.is_empty() {
+            next.version += 1;
+            next.updated_at = now;
+        }
+        *self = next;
+        Ok(changed)
+    }
+}

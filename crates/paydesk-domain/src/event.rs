@@ -1,0 +1,133 @@
+//! The append-only event log's vocabulary. Every change to a ticket or customer is one
+//! event, written in the same transaction as the change; timelines and reports read them.
+
+use crate::actor::Actor;
+use crate::id::{CustomerId, EventId, TicketId};
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+crate::label_enum!(
+    /// What kind of thing happened.
+    EventKind {
+        TicketCreated = "ticket_created",
+        MessageAdded = "message_added",
+        FieldChanged = "field_changed",
+        Reopened = "reopened",
+        /// Card data was found and masked in something that came in. Records how many, never the value.
+        Redacted = "redacted",
+        CustomerCreated = "customer_created",
+        CustomerUpdated = "customer_updated",
+    }
+);
+
+/// One field that changed, from what to what (as JSON values).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub field: &'static str,
+    pub from: Value,
+    pub to: Value,
+}
+
+impl Change {
+    #[must_use]
+    pub fn text(field: &'static str, from: Option<&str>, to: Option<&str>) -> Self {
+        Self {
+            field,
+            from: json!(from),
+            to: json!(to),
+        }
+    }
+
+    #[must_use]
+    pub fn id(field: &'static str, from: Option<i64>, to: Option<i64>) -> Self {
+        Self {
+            field,
+            from: json!(from),
+            to: json!(to),
+        }
+    }
+
+    #[must_use]
+    pub fn tags(from: &[String], to: &[String]) -> Self {
+        Self {
+            field: "tags",
+            from: json!(from),
+            to: json!(to),
+        }
+    }
+
+    /// The event data of this change.
+    #[must_use]
+    pub fn to_data(&self) -> Value {
+        json!({ "field": self.field, "from": self.from, "to": self.to })
+    }
+}
+
+/// An event about to be appended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub ticket_id: Option<TicketId>,
+    pub customer_id: Option<CustomerId>,
+    pub actor: Actor,
+    pub at: Timestamp,
+    pub kind: EventKind,
+    pub data: Value,
+}
+
+impl NewEvent {
+    /// A ticket event. The ticket id may be filled in by the store when the ticket is new.
+    #[must_use]
+    pub fn ticket(
+        ticket_id: Option<TicketId>,
+        actor: &Actor,
+        at: Timestamp,
+        kind: EventKind,
+        data: Value,
+    ) -> Self {
+        Self {
+            ticket_id,
+            customer_id: None,
+            actor: actor.clone(),
+            at,
+            kind,
+            data,
+        }
+    }
+
+    /// One `field_changed` event per change.
+    #[must_use]
+    pub fn from_changes(
+        ticket_id: TicketId,
+        actor: &Actor,
+        at: Timestamp,
+        changes: &[Change],
+    ) -> Vec<Self> {
+        changes
+            .iter()
+            .map(|c| {
+                Self::ticket(
+                    Some(ticket_id),
+                    actor,
+                    at,
+                    EventKind::FieldChanged,
+                    c.to_data(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// An event as read back from the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Event {
+    pub id: EventId,
+    pub ticket_id: Option<TicketId>,
+    pub customer_id: Option<CustomerId>,
+    pub actor: Actor,
+    pub at: Timestamp,
+    pub kind: EventKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub data: Value,
+}

@@ -1,0 +1,22 @@
+//! paydesk's domain layer: the types and rules of a payments support desk.
+//!
+//! Everything here is pure: no I/O, no async, no SQL. Other layers call into it to
+//! decide what a change means (which transitions are allowed, what an event records,
+//! what text may be stored) and then persist the outcome.
+
+pub mod actor;
+pub mod customer;
+pub mod error;
+pub mod event;
+pub mod id;
+pub mod label;
+pub mod message;
+pub mod redaction;
+pub mod role;
+pub mod ticket;
+pub mod time;
+
+pub use actor::Actor;
+pub use error::DomainError;
+pub use id::{CustomerId, EventId, MessageId, QueueId, TicketId, UserId, VendorId};
+pub use time::Timestamp;

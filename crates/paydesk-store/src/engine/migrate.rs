@@ -1,0 +1,81 @@
+//! Applies the schema migrations of the engine in order, each in its own transaction.
+//!
+//! Migrations are embedded in the binary. On PostgreSQL an advisory lock keeps two
+//! instances starting at once from applying the same migration twice.
+
+use crate::error::StoreError;
+use crate::sql::{Engine, Tx};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../../migrations/postgres/0001_foundation.sql"),
+}];
+
+/// How many migrations this build knows.
+pub const MIGRATION_COUNT: usize = MIGRATIONS.len();
+
+/// A migration applied by this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedMigration {
+    pub version: i64,
+    pub name: &'static str,
+}
+
+const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
+    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+/// Applies what is missing, using `begin` for each transaction.
+pub(crate) async fn run<F, Fut>(begin: F, now_ms: i64) -> Result<Vec<AppliedMigration>, StoreError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Tx, StoreError>>,
+{
+    let mut applied = Vec::new();
+    for m in MIGRATIONS {
+        let mut tx = begin().await?;
+        if tx.engine() == Engine::Postgres {
+            tx.exec("SELECT pg_advisory_xact_lock(7262837)", &[])
+                .await?;
+        }
+        tx.exec(LEDGER, &[]).await?;
+        let done = tx
+            .row(
+                "SELECT version FROM schema_migrations WHERE version = $1",
+                &crate::args![m.version],
+            )
+            .await?;
+        if done.is_some() {
+            continue;
+        }
+        let script = match tx.engine() {
+            Engine::Sqlite => m.sqlite,
+            Engine::Postgres => m.postgres,
+        };
+        tx.exec_script(script)
+            .await
+            .map_err(|e| StoreError::Migration {
+                version: m.version,
+                cause: e.to_string(),
+            })?;
+        tx.exec(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            &crate::args![m.version, m.name, now_ms],
+        )
+        .await?;
+        tx.commit().await?;
+        applied.push(AppliedMigration {
+            version: m.version,
+            name: m.name,
+        });
+    }
+    Ok(applied)
+}

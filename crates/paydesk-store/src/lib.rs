@@ -1,0 +1,97 @@
+//! paydesk's storage: one contract, two engines (SQLite embedded, PostgreSQL scale-out).
+//!
+//! [`Store`] is the contract: use-case-shaped methods, each one transaction. A change to a
+//! ticket and the events that record it commit together or not at all. Queries are
+//! written once (see [`sql`]) and run on both engines.
+
+pub mod engine;
+pub mod error;
+pub mod page;
+pub mod sql;
+
+mod customer;
+mod event;
+mod message;
+mod search;
+mod staff;
+mod ticket;
+mod ticket_list;
+
+pub use customer::CustomerFilter;
+pub use engine::AppliedMigration;
+pub use error::StoreError;
+pub use page::{Page, PageRequest};
+pub use sql::Engine;
+pub use staff::{NewQueue, NewUser, Queue, User, Vendor};
+pub use ticket::{IdempotencyKey, TicketRecord};
+pub use ticket_list::TicketFilter;
+
+use engine::{PgEngine, SqliteEngine};
+use sql::Tx;
+use std::path::Path;
+
+/// A paydesk database on one of the two engines.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqliteEngine),
+    Postgres(PgEngine),
+}
+
+impl Store {
+    /// Opens the SQLite file at `path`, creating it if needed.
+    pub async fn open_sqlite(path: &Path) -> Result<Self, StoreError> {
+        Ok(Store::Sqlite(SqliteEngine::open(path).await?))
+    }
+
+    /// Connects to PostgreSQL at `url`.
+    pub async fn connect_postgres(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        Ok(Store::Postgres(
+            PgEngine::connect(url, max_connections).await?,
+        ))
+    }
+
+    /// Which engine this store runs on.
+    #[must_use]
+    pub fn engine(&self) -> Engine {
+        match self {
+            Store::Sqlite(_) => Engine::Sqlite,
+            Store::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Starts a write transaction. Public for the engine-level tools (bench, conformance).
+    pub async fn write(&self) -> Result<Tx, StoreError> {
+        match self {
+            Store::Sqlite(e) => e.write().await,
+            Store::Postgres(e) => e.write().await,
+        }
+    }
+
+    /// Starts a read transaction (one consistent snapshot).
+    pub async fn read(&self) -> Result<Tx, StoreError> {
+        match self {
+            Store::Sqlite(e) => e.read().await,
+            Store::Postgres(e) => e.read().await,
+        }
+    }
+
+    /// Applies missing migrations; returns those applied now. Safe to call at every start.
+    pub async fn migrate(&self, now_ms: i64) -> Result<Vec<AppliedMigration>, StoreError> {
+        engine::migrate::run(|| self.write(), now_ms).await
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut tx = self.read().await?;
+        tx.row("SELECT 1 AS one", &[]).await?;
+        Ok(())
+    }
+
+    /// Closes all connections.
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(e) => e.close().await,
+            Store::Postgres(e) => e.close().await,
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Messages and their attachments' metadata.
+
+use crate::error::StoreError;
+use crate::sql::{Row, Tx, placeholders};
+use crate::{Store, args, search};
+use paydesk_domain::message::{AttachmentMeta, Author, Message, NewMessage};
+use paydesk_domain::{CustomerId, MessageId, TicketId, Timestamp, UserId};
+use std::collections::HashMap;
+
+fn author_columns(author: &Author) -> (&'static str, Option<i64>) {
+    match author {
+        Author::Customer { id } => ("customer", id.map(CustomerId::get)),
+        Author::User { id } => ("user", Some(id.get())),
+        Author::System => ("system", None),
+    }
+}
+
+fn author_from(kind: &str, id: Option<i64>) -> Result<Author, StoreError> {
+    match (kind, id) {
+        ("customer", id) => Ok(Author::Customer {
+            id: id.map(CustomerId),
+        }),
+        ("user", Some(id)) => Ok(Author::User { id: UserId(id) }),
+        ("system", _) => Ok(Author::System),
+        (other, _) => Err(StoreError::Corrupt(format!(
+            "message author kind '{other}'"
+        ))),
+    }
+}
+
+/// Inserts a message, its attachments and its search entry.
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    ticket_id: TicketId,
+    m: &NewMessage,
+) -> Result<Message, StoreError> {
+    let (author_kind, author_id) = author_columns(&m.author);
+    let id = tx
+        .insert_id(
+            "INSERT INTO messages (ticket_id, visibility, author_kind, author_id, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &args![ticket_id.0, m.visibility.as_str(), author_kind, author_id, &m.body, m.at.0],
+        )
+        .await?;
+    for a in &m.attachments {
+        tx.exec(
+            "INSERT INTO attachments (message_id, filename, content_type, size_bytes) VALUES ($1, $2, $3, $4)",
+            &args![id, &a.filename, &a.content_type, a.size_bytes],
+        )
+        .await?;
+    }
+    search::index(tx, ticket_id, &m.body).await?;
+    Ok(Message {
+        id: MessageId(id),
+        ticket_id,
+        visibility: m.visibility,
+        author: m.author.clone(),
+        body: m.body.clone(),
+        attachments: m.attachments.clone(),
+        created_at: m.at,
+    })
+}
+
+fn message_from_row(row: &Row, attachments: Vec<AttachmentMeta>) -> Result<Message, StoreError> {
+    Ok(Message {
+        id: MessageId(row.i64("id")?),
+        ticket_id: TicketId(row.i64("ticket_id")?),
+        visibility: row.label("visibility")?,
+        author: author_from(&row.text("author_kind")?, row.opt_i64("author_id")?)?,
+        body: row.text("body")?,
+        attachments,
+        created_at: Timestamp(row.i64("created_at")?),
+    })
+}
+
+impl Store {
+    /// A ticket's messages, oldest first, with their attachments.
+    pub async fn messages(&self, ticket_id: TicketId) -> Result<Vec<Message>, StoreError> {
+        let mut tx = self.read().await?;
+        let rows = tx
+            .rows(
+                "SELECT id, ticket_id, visibility, author_kind, author_id, body, created_at \
+                 FROM messages WHERE ticket_id = $1 ORDER BY id",
+                &args![ticket_id.0],
+            )
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.i64("id")).collect::<Result<_, _>>()?;
+        let mut attachments: HashMap<i64, Vec<AttachmentMeta>> = HashMap::new();
+        if !ids.is_empty() {
+            let sql = format!(
+                "SELECT message_id, filename, content_type, size_bytes FROM attachments \
+                 WHERE message_id IN ({}) ORDER BY id",
+                placeholders(1, ids.len())
+            );
+            let values: Vec<_> = ids.iter().map(|i| (*i).into()).collect();
+            for r in tx.rows(&sql, &values).await? {
+                attachments
+                    .entry(r.i64("message_id")?)
+                    .or_default()
+                    .push(AttachmentMeta {
+                        filename: r.text("filename")?,
+                        content_type: r.text("content_type")?,
+                        size_bytes: r.i64("size_bytes")?,
+                    });
+            }
+        }
+        rows.iter()
+            .map(|r| {
+                let id = r.i64("id")?;
+                message_from_row(r, attachments.remove(&id).unwrap_or_default())
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,253 @@
+//! Ticket writes and reads: insert with first message and events, idempotency keys,
+//! versioned updates, single reads.
+
+use crate::error::StoreError;
+use crate::sql::{Row, Tx};
+use crate::{Store, args, event, message, search};
+use paydesk_domain::event::NewEvent;
+use paydesk_domain::message::{Message, NewMessage};
+use paydesk_domain::ticket::Ticket;
+use paydesk_domain::{CustomerId, QueueId, TicketId, Timestamp, UserId};
+
+/// A ticket to insert whole: its state, its messages and its events (ticket id left empty;
+/// the store fills it in). New tickets and imported history both arrive this way.
+#[derive(Debug, Clone)]
+pub struct TicketRecord {
+    /// The state to store; `id` and `version` are ignored (assigned, and 1).
+    pub ticket: Ticket,
+    pub messages: Vec<NewMessage>,
+    pub events: Vec<NewEvent>,
+}
+
+/// A client's idempotency key for a create request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// Who sent it (an API client or user), so two clients' keys never collide.
+    pub scope: String,
+    pub key: String,
+    /// A hash of the request, so a reused key with a different body is refused.
+    pub request_hash: String,
+}
+
+pub(crate) const TICKET_COLUMNS: &str = "id, subject, status, priority, channel, business_line, category, queue_id, \
+     assignee_id, customer_id, language, version, created_at, updated_at, solved_at, closed_at";
+
+pub(crate) fn ticket_from_row(row: &Row, tags: Vec<String>) -> Result<Ticket, StoreError> {
+    Ok(Ticket {
+        id: TicketId(row.i64("id")?),
+        subject: row.text("subject")?,
+        status: row.label("status")?,
+        priority: row.label("priority")?,
+        channel: row.label("channel")?,
+        business_line: row.label("business_line")?,
+        category: row.opt_text("category")?,
+        tags,
+        queue_id: row.opt_i64("queue_id")?.map(QueueId),
+        assignee_id: row.opt_i64("assignee_id")?.map(UserId),
+        customer_id: row.opt_i64("customer_id")?.map(CustomerId),
+        language: row.text("language")?,
+        version: row.i64("version")?,
+        created_at: Timestamp(row.i64("created_at")?),
+        updated_at: Timestamp(row.i64("updated_at")?),
+        solved_at: row.opt_i64("solved_at")?.map(Timestamp),
+        closed_at: row.opt_i64("closed_at")?.map(Timestamp),
+    })
+}
+
+async fn insert_record(tx: &mut Tx, record: &TicketRecord) -> Result<TicketId, StoreError> {
+    let t = &record.ticket;
+    let id = tx
+        .insert_id(
+            "INSERT INTO tickets (subject, status, priority, channel, business_line, category, queue_id, \
+             assignee_id, customer_id, language, version, created_at, updated_at, solved_at, closed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $13, $14) RETURNING id",
+            &args![
+                &t.subject,
+                t.status.as_str(),
+                t.priority.as_str(),
+                t.channel.as_str(),
+                t.business_line.as_str(),
+                t.category.as_deref(),
+                t.queue_id.map(QueueId::get),
+                t.assignee_id.map(UserId::get),
+                t.customer_id.map(CustomerId::get),
+                &t.language,
+                t.created_at.0,
+                t.updated_at.0,
+                t.solved_at.map(|x| x.0),
+                t.closed_at.map(|x| x.0),
+            ],
+        )
+        .await?;
+    let id = TicketId(id);
+    insert_tags(tx, id, &t.tags).await?;
+    search::index(tx, id, &t.subject).await?;
+    for m in &record.messages {
+        message::insert(tx, id, m).await?;
+    }
+    for e in &record.events {
+        let mut e = e.clone();
+        e.ticket_id.get_or_insert(id);
+        event::append(tx, &e).await?;
+    }
+    Ok(id)
+}
+
+async fn insert_tags(tx: &mut Tx, id: TicketId, tags: &[String]) -> Result<(), StoreError> {
+    for tag in tags {
+        tx.exec(
+            "INSERT INTO ticket_tags (ticket_id, tag) VALUES ($1, $2)",
+            &args![id.0, tag],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn load(tx: &mut Tx, id: TicketId) -> Result<Ticket, StoreError> {
+    let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1");
+    let row = tx
+        .row(&sql, &args![id.0])
+        .await?
+        .ok_or(StoreError::NotFound { entity: "ticket" })?;
+    let tags = tx
+        .rows(
+            "SELECT tag FROM ticket_tags WHERE ticket_id = $1 ORDER BY tag",
+            &args![id.0],
+        )
+        .await?
+        .iter()
+        .map(|r| r.text("tag"))
+        .collect::<Result<Vec<_>, _>>()?;
+    ticket_from_row(&row, tags)
+}
+
+impl Store {
+    /// Inserts a new ticket with its messages and events in one transaction, and records
+    /// the idempotency key if one is given.
+    ///
+    /// Errors: [`StoreError::Duplicate`] when the key was recorded meanwhile (the caller
+    /// then reads [`Store::idempotent_ticket`]); [`StoreError::MissingReference`] when the
+    /// customer, queue or assignee does not exist.
+    pub async fn insert_ticket(
+        &self,
+        record: &TicketRecord,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<Ticket, StoreError> {
+        let mut tx = self.write().await?;
+        let id = insert_record(&mut tx, record).await?;
+        if let Some(k) = key {
+            tx.exec(
+                "INSERT INTO idempotency_keys (scope, key, request_hash, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+                &args![&k.scope, &k.key, &k.request_hash, id.0, record.ticket.created_at.0],
+            )
+            .await?;
+        }
+        let ticket = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(ticket)
+    }
+
+    /// Inserts many tickets in one transaction (imports, demo data); returns their ids in order.
+    pub async fn insert_tickets(
+        &self,
+        records: &[TicketRecord],
+    ) -> Result<Vec<TicketId>, StoreError> {
+        let mut tx = self.write().await?;
+        let mut ids = Vec::with_capacity(records.len());
+        for r in records {
+            ids.push(insert_record(&mut tx, r).await?);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// The ticket a client's idempotency key created, with the request hash recorded then.
+    pub async fn idempotent_ticket(
+        &self,
+        scope: &str,
+        key: &str,
+    ) -> Result<Option<(TicketId, String)>, StoreError> {
+        let mut tx = self.read().await?;
+        let row = tx
+            .row("SELECT ticket_id, request_hash FROM idempotency_keys WHERE scope = $1 AND key = $2", &args![scope, key])
+            .await?;
+        row.map(|r| Ok((TicketId(r.i64("ticket_id")?), r.text("request_hash")?)))
+            .transpose()
+    }
+
+    /// One ticket. Errors: [`StoreError::NotFound`].
+    pub async fn ticket(&self, id: TicketId) -> Result<Ticket, StoreError> {
+        let mut tx = self.read().await?;
+        load(&mut tx, id).await
+    }
+
+    /// Saves a changed ticket if it is still at `expected_version`, with its events and an
+    /// optional new message, in one transaction. Returns the stored message.
+    ///
+    /// Errors: [`StoreError::VersionConflict`] when someone else changed the ticket since it
+    /// was read; nothing is written then.
+    pub async fn update_ticket(
+        &self,
+        ticket: &Ticket,
+        expected_version: i64,
+        events: &[NewEvent],
+        message: Option<&NewMessage>,
+    ) -> Result<Option<Message>, StoreError> {
+        let mut tx = self.write().await?;
+        let touched = tx
+            .exec(
+                "UPDATE tickets SET subject = $1, status = $2, priority = $3, category = $4, queue_id = $5, \
+                 assignee_id = $6, version = $7, updated_at = $8, solved_at = $9, closed_at = $10 \
+                 WHERE id = $11 AND version = $12",
+                &args![
+                    &ticket.subject,
+                    ticket.status.as_str(),
+                    ticket.priority.as_str(),
+                    ticket.category.as_deref(),
+                    ticket.queue_id.map(QueueId::get),
+                    ticket.assignee_id.map(UserId::get),
+                    ticket.version,
+                    ticket.updated_at.0,
+                    ticket.solved_at.map(|x| x.0),
+                    ticket.closed_at.map(|x| x.0),
+                    ticket.id.0,
+                    expected_version,
+                ],
+            )
+            .await?;
+        if touched == 0 {
+            let exists = tx
+                .row("SELECT id FROM tickets WHERE id = $1", &args![ticket.id.0])
+                .await?;
+            return Err(match exists {
+                Some(_) => StoreError::VersionConflict {
+                    entity: "ticket",
+                    expected: expected_version,
+                },
+                None => StoreError::NotFound { entity: "ticket" },
+            });
+        }
+        tx.exec(
+            "DELETE FROM ticket_tags WHERE ticket_id = $1",
+            &args![ticket.id.0],
+        )
+        .await?;
+        insert_tags(&mut tx, ticket.id, &ticket.tags).await?;
+        if events
+            .iter()
+            .any(|e| e.data.get("field").and_then(|f| f.as_str()) == Some("subject"))
+        {
+            search::index(&mut tx, ticket.id, &ticket.subject).await?;
+        }
+        let stored = match message {
+            Some(m) => Some(message::insert(&mut tx, ticket.id, m).await?),
+            None => None,
+        };
+        for e in events {
+            event::append(&mut tx, e).await?;
+        }
+        tx.commit().await?;
+        Ok(stored)
+    }
+}
