@@ -1,1 +1,45 @@
-//! (being written)
+//! paydesk's use cases: one function per thing a user does.
+//!
+//! Each function redacts what enters, asks the domain what a change means, and has the
+//! store commit the change with its events in one transaction. Time comes from an
+//! injected [`Clock`], so tests are exact.
+
+pub mod clock;
+pub mod customers;
+pub mod demo;
+pub mod error;
+pub mod password;
+pub mod tickets;
+pub mod users;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::AppError;
+
+use paydesk_store::Store;
+use std::sync::Arc;
+
+/// The services, over one store and one clock. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    clock: Arc<dyn Clock>,
+}
+
+impl App {
+    #[must_use]
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+
+    /// The store, for health checks and tools that work below the use cases.
+    #[must_use]
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Now, from the injected clock.
+    #[must_use]
+    pub fn now(&self) -> paydesk_domain::Timestamp {
+        self.clock.now()
+    }
+}

@@ -5,5 +5,5 @@ mod postgres;
 mod sqlite;
 
 pub use migrate::{AppliedMigration, MIGRATION_COUNT};
-pub use postgres::PgEngine;
+pub use postgres::{PgEngine, redact_url};
 pub use sqlite::SqliteEngine;

@@ -11,6 +11,7 @@ pub mod sql;
 
 mod customer;
 mod event;
+pub mod group_commit;
 mod message;
 mod search;
 mod staff;

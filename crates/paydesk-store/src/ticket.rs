@@ -93,6 +93,19 @@ async fn insert_record(tx: &mut Tx, record: &TicketRecord) -> Result<TicketId, S
     Ok(id)
 }
 
+/// Inserts a ticket and its idempotency key inside `tx`, and reads it back.
+pub(crate) async fn insert_with_key(tx: &mut Tx, record: &TicketRecord, key: Option<&IdempotencyKey>) -> Result<Ticket, StoreError> {
+    let id = insert_record(tx, record).await?;
+    if let Some(k) = key {
+        tx.exec(
+            "INSERT INTO idempotency_keys (scope, key, request_hash, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+            &args![&k.scope, &k.key, &k.request_hash, id.0, record.ticket.created_at.0],
+        )
+        .await?;
+    }
+    load(tx, id).await
+}
+
 async fn insert_tags(tx: &mut Tx, id: TicketId, tags: &[String]) -> Result<(), StoreError> {
     for tag in tags {
         tx.exec(

@@ -431,7 +431,37 @@ async fn migrations_are_idempotent(store: Store) {
     store.ping().await.unwrap();
 }
 
+async fn concurrent_creates_fail_alone(store: Store) {
+    let mut handles = Vec::new();
+    for i in 0..64_i64 {
+        let store = store.clone();
+        handles.push(tokio::spawn(async move {
+            let mut r = record(&format!("t{i}"), "body", i);
+            if i % 8 == 0 {
+                r.ticket.customer_id = Some(CustomerId(999_999));
+            }
+            let key = (i % 16 == 1).then(|| IdempotencyKey { scope: "s".into(), key: "same".into(), request_hash: "h".into() });
+            store.insert_ticket(&r, key.as_ref()).await
+        }));
+    }
+    let mut ok = 0;
+    let mut missing = 0;
+    let mut duplicate = 0;
+    for h in handles {
+        match h.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(StoreError::MissingReference) => missing += 1,
+            Err(StoreError::Duplicate) => duplicate += 1,
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!((ok, missing, duplicate), (53, 8, 3));
+    let all = store.list_tickets(&TicketFilter::default(), &PageRequest::first(200)).await.unwrap();
+    assert_eq!(all.items.len(), 53, "exactly the acknowledged tickets exist");
+}
+
 on_both_engines!(
+    concurrent_creates_fail_alone,
     customers_round_trip,
     ticket_insert_reads_back_with_messages_and_events,
     missing_references_are_refused,

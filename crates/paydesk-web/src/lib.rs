@@ -1,1 +1,29 @@
-//! (being written)
+//! paydesk over HTTP: the JSON API under `/api/v1` with its OpenAPI document, and the
+//! health checks. Handlers are thin: extract, call one service, map the result.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod time;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use paydesk_app::App;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// The largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The whole HTTP surface of paydesk.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .merge(api::health::routes())
+        .nest("/api/v1", api::routes())
+        .fallback(api::not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .with_state(app)
+}

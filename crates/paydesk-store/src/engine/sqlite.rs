@@ -5,6 +5,7 @@
 //! wait for the writer. `synchronous = FULL` makes every acknowledged commit durable.
 
 use crate::error::StoreError;
+use crate::group_commit::GroupCommit;
 use crate::sql::Tx;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -17,6 +18,7 @@ pub struct SqliteEngine {
     writer: SqlitePool,
     reader: SqlitePool,
     path: PathBuf,
+    group: GroupCommit,
 }
 
 impl SqliteEngine {
@@ -44,11 +46,18 @@ impl SqliteEngine {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
-        Ok(Self {
-            writer,
-            reader,
-            path: path.to_path_buf(),
-        })
+        let pool = writer.clone();
+        let group = GroupCommit::start(move || {
+            let pool = pool.clone();
+            async move { Ok(Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?)) }
+        });
+        Ok(Self { writer, reader, path: path.to_path_buf(), group })
+    }
+
+    /// The group-commit queue for single ticket inserts.
+    #[must_use]
+    pub fn group(&self) -> &GroupCommit {
+        &self.group
     }
 
     /// The database file.

@@ -1,0 +1,72 @@
+//! Failures of the use cases, each with a stable snake_case code that the web layer maps
+//! to an HTTP status in one table.
+
+use paydesk_domain::DomainError;
+use paydesk_store::StoreError;
+use thiserror::Error;
+
+/// Why a use case did not happen.
+#[derive(Debug, Error)]
+pub enum AppError {
+    /// The input broke a rule; names the field.
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// Someone else changed the record since it was read.
+    #[error("the {entity} changed since you read it (you sent version {sent}, it is now at {current}); reload and try again")]
+    VersionConflict { entity: &'static str, sent: i64, current: i64 },
+    /// The idempotency key was used before for a different request.
+    #[error("this Idempotency-Key was already used for a different request")]
+    IdempotencyKeyReused,
+    #[error("{0}")]
+    Duplicate(String),
+    /// A storage failure the caller cannot fix.
+    #[error("storage failure: {0}")]
+    Store(StoreError),
+}
+
+impl AppError {
+    /// The stable code of this failure.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid { .. } => "invalid_field",
+            Self::NotFound { .. } => "not_found",
+            Self::Domain(e) => e.code(),
+            Self::VersionConflict { .. } => "version_conflict",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::Duplicate(_) => "duplicate",
+            Self::Store(e) => e.code(),
+        }
+    }
+
+    /// A field-level validation error.
+    #[must_use]
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::Invalid { field: field.into(), reason: reason.into() }
+    }
+
+    /// The field at fault, when there is one.
+    #[must_use]
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Invalid { field, .. } => Some(field),
+            Self::Domain(DomainError::Invalid { field, .. }) => Some(field),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { entity } => Self::NotFound { entity },
+            StoreError::BadCursor => Self::invalid("cursor", "not a cursor this server issued; start again without one"),
+            StoreError::MissingReference => Self::invalid("reference", "a referenced customer, queue or user does not exist"),
+            other => Self::Store(other),
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `paydesk serve` and `paydesk migrate`.
+
+use crate::config::Settings;
+use anyhow::Context as _;
+use paydesk_app::{App, SystemClock};
+use std::sync::Arc;
+
+pub async fn migrate_only(settings: &Settings) -> anyhow::Result<()> {
+    let store = settings.open_store().await?;
+    println!("database ready: {}", settings.describe_store());
+    store.close().await;
+    Ok(())
+}
+
+pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    let store = settings.open_store().await?;
+    serve_store(settings, store).await
+}
+
+/// Serves `store` until Ctrl-C or SIGTERM, then drains requests and closes the database.
+pub async fn serve_store(settings: &Settings, store: paydesk_store::Store) -> anyhow::Result<()> {
+    let app = App::new(store.clone(), Arc::new(SystemClock));
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}; is another program using it? choose another with --bind", settings.bind))?;
+    let addr = listener.local_addr()?;
+    println!("paydesk is serving on http://{addr}  ({})", settings.describe_store());
+    println!("  API: http://{addr}/api/v1/tickets   OpenAPI: http://{addr}/api/v1/openapi.json");
+    axum::serve(listener, paydesk_web::router(app)).with_graceful_shutdown(shutdown()).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}

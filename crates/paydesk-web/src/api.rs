@@ -1,0 +1,37 @@
+//! The JSON API under `/api/v1` and its OpenAPI document.
+
+pub mod customers;
+pub mod dto;
+pub mod health;
+pub mod openapi;
+pub mod tickets;
+
+use crate::error::ApiError;
+use axum::Router;
+use axum::response::IntoResponse;
+use paydesk_app::App;
+use paydesk_domain::Actor;
+
+/// The `/api/v1` routes.
+pub fn routes() -> Router<App> {
+    Router::new()
+        .merge(tickets::routes())
+        .merge(customers::routes())
+        .merge(openapi::routes())
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// Who a request acts as. Until sign-in and API tokens exist, every call is the API client
+/// `api`, so events still name a source.
+pub(crate) fn actor() -> Actor {
+    Actor::Api { client: "api".into() }
+}
+
+/// 404 for routes that do not exist.
+pub async fn not_found() -> impl IntoResponse {
+    ApiError::new("route_not_found", "no such route; the API is described at /api/v1/openapi.json")
+}
+
+async fn method_not_allowed() -> impl IntoResponse {
+    ApiError::new("method_not_allowed", "this route does not take that method; see /api/v1/openapi.json")
+}
