@@ -16,8 +16,14 @@ pub enum AppError {
     #[error(transparent)]
     Domain(#[from] DomainError),
     /// Someone else changed the record since it was read.
-    #[error("the {entity} changed since you read it (you sent version {sent}, it is now at {current}); reload and try again")]
-    VersionConflict { entity: &'static str, sent: i64, current: i64 },
+    #[error(
+        "the {entity} changed since you read it (you sent version {sent}, it is now at {current}); reload and try again"
+    )]
+    VersionConflict {
+        entity: &'static str,
+        sent: i64,
+        current: i64,
+    },
     /// The idempotency key was used before for a different request.
     #[error("this Idempotency-Key was already used for a different request")]
     IdempotencyKeyReused,
@@ -46,7 +52,10 @@ impl AppError {
     /// A field-level validation error.
     #[must_use]
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self::Invalid { field: field.into(), reason: reason.into() }
+        Self::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 
     /// The field at fault, when there is one.
@@ -64,8 +73,14 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { entity } => Self::NotFound { entity },
-            StoreError::BadCursor => Self::invalid("cursor", "not a cursor this server issued; start again without one"),
-            StoreError::MissingReference => Self::invalid("reference", "a referenced customer, queue or user does not exist"),
+            StoreError::BadCursor => Self::invalid(
+                "cursor",
+                "not a cursor this server issued; start again without one",
+            ),
+            StoreError::MissingReference => Self::invalid(
+                "reference",
+                "a referenced customer, queue or user does not exist",
+            ),
             other => Self::Store(other),
         }
     }

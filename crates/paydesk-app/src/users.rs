@@ -19,13 +19,17 @@ impl App {
         vendor_id: Option<VendorId>,
         password: Option<&str>,
     ) -> Result<User, AppError> {
-        let email = normalize_email(email).map_err(|_| AppError::invalid("email", "not an email address"))?;
+        let email = normalize_email(email)
+            .map_err(|_| AppError::invalid("email", "not an email address"))?;
         let name = name.trim();
         if name.is_empty() {
             return Err(AppError::invalid("name", "must not be empty"));
         }
         if role == Role::BpoAgent && vendor_id.is_none() {
-            return Err(AppError::invalid("vendor", "a bpo_agent belongs to a vendor; name it"));
+            return Err(AppError::invalid(
+                "vendor",
+                "a bpo_agent belongs to a vendor; name it",
+            ));
         }
         let password_hash = match password {
             Some(p) => {
@@ -34,9 +38,17 @@ impl App {
             }
             None => None,
         };
-        let user = NewUser { email: email.clone(), name: name.to_string(), role, vendor_id, password_hash };
+        let user = NewUser {
+            email: email.clone(),
+            name: name.to_string(),
+            role,
+            vendor_id,
+            password_hash,
+        };
         match self.store.insert_user(&user, self.clock.now()).await {
-            Err(StoreError::Duplicate) => Err(AppError::Duplicate(format!("a user with email {email} already exists"))),
+            Err(StoreError::Duplicate) => Err(AppError::Duplicate(format!(
+                "a user with email {email} already exists"
+            ))),
             other => other.map_err(AppError::from),
         }
     }

@@ -22,7 +22,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "PAYDESK_DATABASE_URL", value_name = "URL")]
     pub database_url: Option<String>,
     /// Most connections to PostgreSQL per instance [default: 16].
-    #[arg(long, global = true, env = "PAYDESK_DATABASE_MAX_CONNECTIONS", value_name = "N")]
+    #[arg(
+        long,
+        global = true,
+        env = "PAYDESK_DATABASE_MAX_CONNECTIONS",
+        value_name = "N"
+    )]
     pub database_max_connections: Option<u32>,
     /// Log filter, e.g. info or paydesk_web=debug [default: info].
     #[arg(long, global = true, env = "PAYDESK_LOG", value_name = "FILTER")]
@@ -54,17 +59,39 @@ impl Settings {
     pub fn resolve(args: &GlobalArgs) -> anyhow::Result<Self> {
         let file = match &args.config {
             Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the config file {}", path.display()))?;
-                toml::from_str::<FileSettings>(&text).with_context(|| format!("the config file {} is not valid", path.display()))?
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the config file {}", path.display()))?;
+                toml::from_str::<FileSettings>(&text)
+                    .with_context(|| format!("the config file {} is not valid", path.display()))?
             }
             None => FileSettings::default(),
         };
         Ok(Self {
-            bind: args.bind.clone().or(file.bind).unwrap_or_else(|| "127.0.0.1:8080".into()),
-            data_dir: args.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("./paydesk-data/")),
-            database_url: args.database_url.clone().or(file.database_url).filter(|u| !u.trim().is_empty()),
-            database_max_connections: args.database_max_connections.or(file.database_max_connections).unwrap_or(16).max(1),
-            log: args.log.clone().or(file.log).unwrap_or_else(|| "info".into()),
+            bind: args
+                .bind
+                .clone()
+                .or(file.bind)
+                .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir: args
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("./paydesk-data/")),
+            database_url: args
+                .database_url
+                .clone()
+                .or(file.database_url)
+                .filter(|u| !u.trim().is_empty()),
+            database_max_connections: args
+                .database_max_connections
+                .or(file.database_max_connections)
+                .unwrap_or(16)
+                .max(1),
+            log: args
+                .log
+                .clone()
+                .or(file.log)
+                .unwrap_or_else(|| "info".into()),
         })
     }
 
@@ -73,13 +100,16 @@ impl Settings {
         let store = match &self.database_url {
             Some(url) => {
                 if !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
-                    anyhow::bail!("--database-url must be a postgres:// URL; leave it unset to use SQLite in --data-dir");
+                    anyhow::bail!(
+                        "--database-url must be a postgres:// URL; leave it unset to use SQLite in --data-dir"
+                    );
                 }
                 paydesk_store::Store::connect_postgres(url, self.database_max_connections).await?
             }
             None => {
-                std::fs::create_dir_all(&self.data_dir)
-                    .with_context(|| format!("cannot create the data folder {}", self.data_dir.display()))?;
+                std::fs::create_dir_all(&self.data_dir).with_context(|| {
+                    format!("cannot create the data folder {}", self.data_dir.display())
+                })?;
                 paydesk_store::Store::open_sqlite(&self.data_dir.join("paydesk.db")).await?
             }
         };

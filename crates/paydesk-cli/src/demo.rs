@@ -24,16 +24,23 @@ pub struct DemoArgs {
 pub async fn run(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
     let store = settings.open_store().await?;
     let app = App::new(store.clone(), Arc::new(SystemClock));
-    let existing = store.list_tickets(&paydesk_store::TicketFilter::default(), &paydesk_store::PageRequest::first(1)).await?;
+    let existing = store
+        .list_tickets(
+            &paydesk_store::TicketFilter::default(),
+            &paydesk_store::PageRequest::first(1),
+        )
+        .await?;
     if existing.items.is_empty() {
         let mut opts = DemoOptions::standard(SystemClock.now());
         opts.tickets = args.tickets;
         opts.seed = args.seed;
         let bar = ProgressBar::new(opts.tickets as u64);
         bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} tickets ({per_sec}, {eta} left)")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{msg} [{bar:40}] {pos}/{len} tickets ({per_sec}, {eta} left)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         bar.set_message("demo");
         let started = std::time::Instant::now();
@@ -51,11 +58,22 @@ pub async fn run(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
         );
         println!("sign in as (one per role):");
         for l in &summary.logins {
-            let vendor = l.vendor.as_deref().map(|v| format!("  (vendor: {v})")).unwrap_or_default();
-            println!("  {:<11} {:<32} password: {}{vendor}", l.role.as_str(), l.email, l.password);
+            let vendor = l
+                .vendor
+                .as_deref()
+                .map(|v| format!("  (vendor: {v})"))
+                .unwrap_or_default();
+            println!(
+                "  {:<11} {:<32} password: {}{vendor}",
+                l.role.as_str(),
+                l.email,
+                l.password
+            );
         }
     } else {
-        println!("the database already has tickets; serving it as it is (use a new --data-dir for a fresh demo)");
+        println!(
+            "the database already has tickets; serving it as it is (use a new --data-dir for a fresh demo)"
+        );
     }
     if args.no_serve {
         store.close().await;

@@ -3,6 +3,7 @@
 use crate::config::Settings;
 use anyhow::Context as _;
 use paydesk_app::{App, SystemClock};
+use std::io::Write as _;
 use std::sync::Arc;
 
 pub async fn migrate_only(settings: &Settings) -> anyhow::Result<()> {
@@ -22,11 +23,29 @@ pub async fn serve_store(settings: &Settings, store: paydesk_store::Store) -> an
     let app = App::new(store.clone(), Arc::new(SystemClock));
     let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
-        .with_context(|| format!("cannot listen on {}; is another program using it? choose another with --bind", settings.bind))?;
+        .with_context(|| {
+            format!(
+                "cannot listen on {}; is another program using it? choose another with --bind",
+                settings.bind
+            )
+        })?;
     let addr = listener.local_addr()?;
-    println!("paydesk is serving on http://{addr}  ({})", settings.describe_store());
-    println!("  API: http://{addr}/api/v1/tickets   OpenAPI: http://{addr}/api/v1/openapi.json");
-    axum::serve(listener, paydesk_web::router(app)).with_graceful_shutdown(shutdown()).await?;
+    // A closed stdout (a supervisor that stopped reading) must not stop the server.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "paydesk is serving on http://{addr}  ({})",
+        settings.describe_store()
+    );
+    let _ = writeln!(
+        out,
+        "  API: http://{addr}/api/v1/tickets   OpenAPI: http://{addr}/api/v1/openapi.json"
+    );
+    let _ = out.flush();
+    drop(out);
+    axum::serve(listener, paydesk_web::router(app))
+        .with_graceful_shutdown(shutdown())
+        .await?;
     store.close().await;
     Ok(())
 }
@@ -37,7 +56,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

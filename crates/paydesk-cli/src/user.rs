@@ -40,9 +40,18 @@ pub async fn run(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
     let store = settings.open_store().await?;
     let app = App::new(store.clone(), Arc::new(SystemClock));
     let user = app
-        .add_user(&a.email, &a.name, a.role, a.vendor.map(paydesk_domain::VendorId), a.password.as_deref())
+        .add_user(
+            &a.email,
+            &a.name,
+            a.role,
+            a.vendor.map(paydesk_domain::VendorId),
+            a.password.as_deref(),
+        )
         .await?;
-    println!("added user {} <{}> as {} (id {})", user.name, user.email, user.role, user.id);
+    println!(
+        "added user {} <{}> as {} (id {})",
+        user.name, user.email, user.role, user.id
+    );
     if a.password.is_none() {
         println!("note: no password set; this user cannot sign in until one is set");
     }

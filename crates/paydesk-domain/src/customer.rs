@@ -106,8 +106,58 @@ impl NewCustomer {
         }
         self.emails = normalize_emails(&self.emails)?;
         self.country = self.country.as_deref().map(normalize_country).transpose()?;
+        self.phone = self.phone.as_deref().map(normalize_phone).transpose()?;
+        self.locale = self.locale.as_deref().map(normalize_locale).transpose()?;
+        check_external_ids(&self.external_ids)?;
         Ok(self)
     }
+}
+
+/// Trims a phone number; 3-40 characters of digits, spaces and `+-().`.
+pub fn normalize_phone(raw: &str) -> Result<String, DomainError> {
+    let p = raw.trim();
+    let ok = (3..=40).contains(&p.len())
+        && p.chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        && p.chars().any(|c| c.is_ascii_digit());
+    if ok {
+        Ok(p.to_string())
+    } else {
+        Err(DomainError::invalid(
+            "phone",
+            "3-40 characters of digits, spaces and + - ( ) .",
+        ))
+    }
+}
+
+/// Checks a locale tag such as `en-US` (BCP 47 shape, at most 35 characters).
+pub fn normalize_locale(raw: &str) -> Result<String, DomainError> {
+    let l = raw.trim();
+    let ok = (2..=35).contains(&l.len())
+        && l.split(['-', '_'])
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if ok {
+        Ok(l.replace('_', "-"))
+    } else {
+        Err(DomainError::invalid(
+            "locale",
+            "a BCP 47 tag such as 'en-US'",
+        ))
+    }
+}
+
+/// At most 20 platform ids; names 1-64 characters, values 1-256, no control characters.
+pub fn check_external_ids(ids: &BTreeMap<String, String>) -> Result<(), DomainError> {
+    let clean = |s: &str, max: usize| {
+        !s.trim().is_empty() && s.chars().count() <= max && !s.chars().any(char::is_control)
+    };
+    if ids.len() > 20 || !ids.iter().all(|(k, v)| clean(k, 64) && clean(v, 256)) {
+        return Err(DomainError::invalid(
+            "external_ids",
+            "at most 20 ids; names 1-64 and values 1-256 characters",
+        ));
+    }
+    Ok(())
 }
 
 /// Normalises and de-duplicates a list of emails, keeping the first one first.
@@ -151,11 +201,12 @@ impl Customer {
                 changed.push("emails");
             }
         }
-        if let Some(phone) = &patch.phone
-            && *phone != next.phone
-        {
-            next.phone.clone_from(phone);
-            changed.push("phone");
+        if let Some(phone) = &patch.phone {
+            let phone = phone.as_deref().map(normalize_phone).transpose()?;
+            if phone != next.phone {
+                next.phone = phone;
+                changed.push("phone");
+            }
         }
         if let Some(country) = &patch.country {
             let country = country.as_deref().map(normalize_country).transpose()?;
@@ -164,11 +215,12 @@ impl Customer {
                 changed.push("country");
             }
         }
-        if let Some(locale) = &patch.locale
-            && *locale != next.locale
-        {
-            next.locale.clone_from(locale);
-            changed.push("locale");
+        if let Some(locale) = &patch.locale {
+            let locale = locale.as_deref().map(normalize_locale).transpose()?;
+            if locale != next.locale {
+                next.locale = locale;
+                changed.push("locale");
+            }
         }
         if let Some(tier) = patch.tier
             && tier != next.tier
@@ -179,6 +231,7 @@ impl Customer {
         if let Some(ids) = &patch.external_ids
             && *ids != next.external_ids
         {
+            check_external_ids(ids)?;
             next.external_ids.clone_from(ids);
             changed.push("external_ids");
         }

@@ -214,7 +214,7 @@ impl Store {
             None => i64::MAX,
         };
         let mut sql = format!("SELECT {COLUMNS} FROM customers WHERE id < $1");
-        let mut values: Vec<Value> = args![before];
+        let mut values: Vec<Value> = args![before].to_vec();
         if let Some(line) = filter.business_line {
             values.push(line.as_str().into());
             sql.push_str(&format!(" AND business_line = ${}", values.len()));

@@ -47,13 +47,19 @@ impl GroupCommit {
     }
 
     /// Inserts one ticket as part of the next group; answers after the group's commit.
-    pub async fn insert(&self, record: TicketRecord, key: Option<IdempotencyKey>) -> Result<Ticket, StoreError> {
+    pub async fn insert(
+        &self,
+        record: TicketRecord,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Ticket, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.jobs
             .send(Job { record, key, reply })
             .await
             .map_err(|_| StoreError::Open("the database writer has stopped".into()))?;
-        answer.await.map_err(|_| StoreError::Open("the database writer has stopped".into()))?
+        answer
+            .await
+            .map_err(|_| StoreError::Open("the database writer has stopped".into()))?
     }
 }
 
@@ -103,7 +109,11 @@ where
     }
 }
 
-async fn insert_isolated(tx: &mut Tx, record: &TicketRecord, key: Option<&IdempotencyKey>) -> Result<Ticket, StoreError> {
+async fn insert_isolated(
+    tx: &mut Tx,
+    record: &TicketRecord,
+    key: Option<&IdempotencyKey>,
+) -> Result<Ticket, StoreError> {
     tx.exec("SAVEPOINT one_ticket", &[]).await?;
     match insert_with_key(tx, record, key).await {
         Ok(ticket) => {

@@ -72,10 +72,10 @@ impl From<Option<String>> for Value {
     }
 }
 
-/// Builds a `Vec<Value>` from anything convertible: `args![id, "open", None::<i64>]`.
+/// Builds an array of [`Value`]s from anything convertible: `args![id, "open", None::<i64>]`.
 #[macro_export]
 macro_rules! args {
-    ($($v:expr),* $(,)?) => { vec![$($crate::sql::Value::from($v)),*] };
+    ($($v:expr),* $(,)?) => { [$($crate::sql::Value::from($v)),*] };
 }
 
 /// `$start, $start+1, ...` for `count` parameters, for `IN (...)` lists.

@@ -94,7 +94,11 @@ async fn insert_record(tx: &mut Tx, record: &TicketRecord) -> Result<TicketId, S
 }
 
 /// Inserts a ticket and its idempotency key inside `tx`, and reads it back.
-pub(crate) async fn insert_with_key(tx: &mut Tx, record: &TicketRecord, key: Option<&IdempotencyKey>) -> Result<Ticket, StoreError> {
+pub(crate) async fn insert_with_key(
+    tx: &mut Tx,
+    record: &TicketRecord,
+    key: Option<&IdempotencyKey>,
+) -> Result<Ticket, StoreError> {
     let id = insert_record(tx, record).await?;
     if let Some(k) = key {
         tx.exec(

@@ -1,6 +1,13 @@
 //! The storage contract, checked on both engines: every test here runs once on SQLite and
 //! once on PostgreSQL, each on a fresh database.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 use paydesk_domain::customer::{NewCustomer, Tier};
 use paydesk_domain::event::{EventKind, NewEvent};
 use paydesk_domain::message::{AttachmentMeta, Author, NewMessage, Visibility};
@@ -440,7 +447,11 @@ async fn concurrent_creates_fail_alone(store: Store) {
             if i % 8 == 0 {
                 r.ticket.customer_id = Some(CustomerId(999_999));
             }
-            let key = (i % 16 == 1).then(|| IdempotencyKey { scope: "s".into(), key: "same".into(), request_hash: "h".into() });
+            let key = (i % 16 == 1).then(|| IdempotencyKey {
+                scope: "s".into(),
+                key: "same".into(),
+                request_hash: "h".into(),
+            });
             store.insert_ticket(&r, key.as_ref()).await
         }));
     }
@@ -456,8 +467,15 @@ async fn concurrent_creates_fail_alone(store: Store) {
         }
     }
     assert_eq!((ok, missing, duplicate), (53, 8, 3));
-    let all = store.list_tickets(&TicketFilter::default(), &PageRequest::first(200)).await.unwrap();
-    assert_eq!(all.items.len(), 53, "exactly the acknowledged tickets exist");
+    let all = store
+        .list_tickets(&TicketFilter::default(), &PageRequest::first(200))
+        .await
+        .unwrap();
+    assert_eq!(
+        all.items.len(),
+        53,
+        "exactly the acknowledged tickets exist"
+    );
 }
 
 on_both_engines!(

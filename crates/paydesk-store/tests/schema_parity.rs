@@ -1,5 +1,12 @@
 //! Both engines' migrations must define the same tables with the same columns.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 use paydesk_store::Store;
 use paydesk_testkit::{StoreEngine, fresh};
 use std::collections::BTreeMap;
@@ -20,7 +27,9 @@ async fn schema(store: &Store) -> Schema {
     };
     let mut out = Schema::new();
     for row in tx.rows(sql, &[]).await.unwrap() {
-        out.entry(row.text("tbl").unwrap()).or_default().push(row.text("col").unwrap());
+        out.entry(row.text("tbl").unwrap())
+            .or_default()
+            .push(row.text("col").unwrap());
     }
     out
 }

@@ -29,6 +29,23 @@ pub struct TestDb {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// A fresh, empty PostgreSQL schema and the URL that selects it (for [`fresh`], and for tests
+/// that start paydesk as a process, which leave it behind).
+pub async fn fresh_postgres_url() -> anyhow::Result<String> {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .subsec_nanos();
+    let schema = format!("t_{}_{}_{}", std::process::id(), n, nanos);
+    let base = postgres_url();
+    let mut admin = sqlx::PgConnection::connect_with_url(&base).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut admin)
+        .await?;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Ok(format!("{base}{sep}options=-c%20search_path%3D{schema}"))
+}
+
 /// A migrated store on a fresh database of `engine`.
 pub async fn fresh(engine: Engine) -> anyhow::Result<TestDb> {
     let db = match engine {
@@ -42,24 +59,13 @@ pub async fn fresh(engine: Engine) -> anyhow::Result<TestDb> {
             }
         }
         Engine::Postgres => {
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)?
-                .subsec_nanos();
-            let schema = format!("t_{}_{}_{}", std::process::id(), n, nanos);
-            let base = postgres_url();
-            let mut admin = sqlx::PgConnection::connect_with_url(&base).await?;
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-                .execute(&mut admin)
-                .await
-                .with_context(|| format!("creating schema on {base}"))?;
-            let sep = if base.contains('?') { '&' } else { '?' };
-            let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+            let url = fresh_postgres_url().await?;
+            let schema = url.rsplit("search_path%3D").next().map(str::to_string);
             let store = Store::connect_postgres(&url, 5).await?;
             TestDb {
                 store,
                 _dir: None,
-                schema: Some(schema),
+                schema,
             }
         }
     };
@@ -97,6 +103,10 @@ impl ConnectUrl for sqlx::PgConnection {
 }
 
 /// Runs `test` against a fresh database of `engine`, then cleans up.
+#[expect(
+    clippy::panic,
+    reason = "a test that cannot get its database must fail loudly, never skip"
+)]
 pub async fn run<F, Fut>(engine: Engine, test: F)
 where
     F: FnOnce(Store) -> Fut,

@@ -24,14 +24,22 @@ pub fn routes() -> Router<App> {
 /// Who a request acts as. Until sign-in and API tokens exist, every call is the API client
 /// `api`, so events still name a source.
 pub(crate) fn actor() -> Actor {
-    Actor::Api { client: "api".into() }
+    Actor::Api {
+        client: "api".into(),
+    }
 }
 
 /// 404 for routes that do not exist.
 pub async fn not_found() -> impl IntoResponse {
-    ApiError::new("route_not_found", "no such route; the API is described at /api/v1/openapi.json")
+    ApiError::new(
+        "route_not_found",
+        "no such route; the API is described at /api/v1/openapi.json",
+    )
 }
 
 async fn method_not_allowed() -> impl IntoResponse {
-    ApiError::new("method_not_allowed", "this route does not take that method; see /api/v1/openapi.json")
+    ApiError::new(
+        "method_not_allowed",
+        "this route does not take that method; see /api/v1/openapi.json",
+    )
 }

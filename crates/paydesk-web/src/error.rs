@@ -39,14 +39,15 @@ pub struct Problem {
 #[must_use]
 pub fn status_of(code: &str) -> StatusCode {
     match code {
-        "invalid_field" | "unknown_value" | "invalid_json" | "invalid_query" | "invalid_cursor" | "invalid_header" => {
-            StatusCode::BAD_REQUEST
-        }
+        "invalid_field" | "unknown_value" | "invalid_json" | "invalid_query" | "invalid_cursor"
+        | "invalid_header" => StatusCode::BAD_REQUEST,
         "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "body_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
         "not_found" | "route_not_found" => StatusCode::NOT_FOUND,
         "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
-        "version_conflict" | "duplicate" | "ticket_closed" | "invalid_transition" => StatusCode::CONFLICT,
+        "version_conflict" | "duplicate" | "ticket_closed" | "invalid_transition" => {
+            StatusCode::CONFLICT
+        }
         "idempotency_key_reused" => StatusCode::UNPROCESSABLE_ENTITY,
         "database_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -56,7 +57,12 @@ pub fn status_of(code: &str) -> StatusCode {
 impl ApiError {
     #[must_use]
     pub fn new(code: &'static str, detail: impl Into<String>) -> Self {
-        Self { status: status_of(code), code, detail: detail.into(), field: None }
+        Self {
+            status: status_of(code),
+            code,
+            detail: detail.into(),
+            field: None,
+        }
     }
 
     #[must_use]
@@ -71,11 +77,25 @@ impl From<AppError> for ApiError {
         let field = e.field().map(str::to_string);
         let code = e.code();
         let status = status_of(code);
-        let detail = if status.is_server_error() { String::new() } else { e.to_string() };
+        let detail = if status.is_server_error() {
+            String::new()
+        } else {
+            e.to_string()
+        };
         if status.is_server_error() {
-            return ApiError { status, code, detail: e.to_string(), field: None };
+            return ApiError {
+                status,
+                code,
+                detail: e.to_string(),
+                field: None,
+            };
         }
-        ApiError { status, code, detail, field }
+        ApiError {
+            status,
+            code,
+            detail,
+            field,
+        }
     }
 }
 
@@ -83,11 +103,19 @@ static ERROR_IDS: AtomicU64 = AtomicU64::new(1);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let title = self.status.canonical_reason().unwrap_or("Error").to_string();
+        let title = self
+            .status
+            .canonical_reason()
+            .unwrap_or("Error")
+            .to_string();
         let (detail, error_id) = if self.status.is_server_error() {
             let id = format!("E{:08X}", ERROR_IDS.fetch_add(1, Ordering::Relaxed));
             tracing::error!(error_id = %id, code = self.code, cause = %self.detail, "request failed");
-            ("The server could not complete the request. Quote the error id when reporting it.".to_string(), Some(id))
+            (
+                "The server could not complete the request. Quote the error id when reporting it."
+                    .to_string(),
+                Some(id),
+            )
         } else {
             (self.detail, None)
         };
@@ -101,7 +129,10 @@ impl IntoResponse for ApiError {
             error_id,
         };
         let mut response = (self.status, axum::Json(body)).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         response
     }
 }

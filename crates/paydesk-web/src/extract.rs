@@ -24,11 +24,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
                 m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
             });
         if !is_json {
-            return Err(ApiError::new("unsupported_media_type", "send the body as JSON with Content-Type: application/json"));
+            return Err(ApiError::new(
+                "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json",
+            ));
         }
         let bytes = bytes::Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new("body_too_large", format!("the body is larger than {} bytes", crate::BODY_LIMIT))
+                ApiError::new(
+                    "body_too_large",
+                    format!("the body is larger than {} bytes", crate::BODY_LIMIT),
+                )
             } else {
                 ApiError::new("invalid_json", format!("the body could not be read: {e}"))
             }
@@ -44,10 +50,38 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let err = ApiError::new("invalid_json", format!("{inner}"));
-        if path.is_empty() || path == "." { err } else { err.with_field(path) }
+        if path.is_empty() || path == "." {
+            err
+        } else {
+            err.with_field(path)
+        }
     })?;
-    de.end().map_err(|e| ApiError::new("invalid_json", format!("trailing characters after the JSON value: {e}")))?;
+    de.end().map_err(|e| {
+        ApiError::new(
+            "invalid_json",
+            format!("trailing characters after the JSON value: {e}"),
+        )
+    })?;
     Ok(value)
+}
+
+/// A path parameter. A segment that cannot be read (not UTF-8 once percent-decoded) names
+/// nothing, so it is a 404 problem like any unknown id, never axum's plain-text rejection.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(e) if e.status().is_server_error() => Err(ApiError::new("internal", e.body_text())),
+            Err(e) => Err(ApiError::new(
+                "not_found",
+                format!("nothing is found at this path: {}", e.body_text()),
+            )),
+        }
+    }
 }
 
 /// Query parameters, strictly read (unknown parameters are refused).
@@ -67,7 +101,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
 }
 
 fn serde_urlencoded_de<T: DeserializeOwned>(query: &str) -> Result<T, String> {
-    axum::extract::Query::<T>::try_from_uri(&format!("/?{query}").parse().map_err(|_| "the query string is not valid".to_string())?)
-        .map(|q| q.0)
-        .map_err(|e| e.body_text())
+    axum::extract::Query::<T>::try_from_uri(
+        &format!("/?{query}")
+            .parse()
+            .map_err(|_| "the query string is not valid".to_string())?,
+    )
+    .map(|q| q.0)
+    .map_err(|e| e.body_text())
 }

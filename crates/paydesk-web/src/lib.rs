@@ -1,6 +1,7 @@
 //! paydesk over HTTP: the JSON API under `/api/v1` with its OpenAPI document, and the
 //! health checks. Handlers are thin: extract, call one service, map the result.
 
+mod access_log;
 pub mod api;
 pub mod error;
 pub mod extract;
@@ -23,7 +24,11 @@ pub fn router(app: App) -> Router {
         .nest("/api/v1", api::routes())
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(axum::middleware::from_fn(access_log::log))
         .with_state(app)
 }

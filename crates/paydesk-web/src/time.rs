@@ -28,5 +28,8 @@ pub fn parse(text: &str) -> Result<Timestamp, String> {
     {
         return Ok(Timestamp(zoned.timestamp().as_millisecond()));
     }
-    Err(format!("'{}' is not a time; use RFC 3339 such as 2026-11-01T00:00:00Z or a date such as 2026-11-01", text.chars().take(40).collect::<String>()))
+    Err(format!(
+        "'{}' is not a time; use RFC 3339 such as 2026-11-01T00:00:00Z or a date such as 2026-11-01",
+        text.chars().take(40).collect::<String>()
+    ))
 }

@@ -2,7 +2,9 @@
 
 use crate::error::AppError;
 use paydesk_domain::message::AttachmentMeta;
-use paydesk_domain::ticket::{BusinessLine, Channel, NewTicket, Priority, Status, Ticket, TicketPatch};
+use paydesk_domain::ticket::{
+    BusinessLine, Channel, NewTicket, Priority, Status, Ticket, TicketPatch,
+};
 use paydesk_domain::{CustomerId, QueueId, TicketId, Timestamp, UserId};
 
 /// A new ticket as a caller describes it.
@@ -43,12 +45,22 @@ impl NewTicketInput {
         }
     }
 
-    pub(crate) fn validated_ticket(&self, subject: String, now: Timestamp) -> Result<Ticket, AppError> {
+    pub(crate) fn validated_ticket(
+        &self,
+        subject: String,
+        now: Timestamp,
+    ) -> Result<Ticket, AppError> {
         if self.body.trim().is_empty() {
-            return Err(AppError::invalid("body", "must not be empty: say what happened"));
+            return Err(AppError::invalid(
+                "body",
+                "must not be empty: say what happened",
+            ));
         }
         if self.body.len() > paydesk_domain::message::BODY_MAX {
-            return Err(AppError::invalid("body", format!("at most {} bytes", paydesk_domain::message::BODY_MAX)));
+            return Err(AppError::invalid(
+                "body",
+                format!("at most {} bytes", paydesk_domain::message::BODY_MAX),
+            ));
         }
         let n = NewTicket {
             subject,

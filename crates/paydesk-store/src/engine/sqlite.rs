@@ -51,7 +51,12 @@ impl SqliteEngine {
             let pool = pool.clone();
             async move { Ok(Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?)) }
         });
-        Ok(Self { writer, reader, path: path.to_path_buf(), group })
+        Ok(Self {
+            writer,
+            reader,
+            path: path.to_path_buf(),
+            group,
+        })
     }
 
     /// The group-commit queue for single ticket inserts.

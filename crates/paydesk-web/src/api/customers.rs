@@ -3,9 +3,9 @@
 use super::actor;
 use super::dto::{CreateCustomer, CustomerOut, CustomerPage, PatchCustomer};
 use crate::error::{ApiError, Problem};
-use crate::extract::{Json, Query};
+use crate::extract::{Json, Path, Query};
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use paydesk_app::App;
@@ -16,17 +16,26 @@ use paydesk_store::{CustomerFilter, PageRequest};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
-    Router::new().route("/customers", get(list).post(create)).route("/customers/{id}", get(get_one).patch(change))
+    Router::new()
+        .route("/customers", get(list).post(create))
+        .route("/customers/{id}", get(get_one).patch(change))
 }
 
 fn customer_id(raw: &str) -> Result<CustomerId, ApiError> {
-    raw.parse::<i64>().ok().filter(|n| *n > 0).map(CustomerId).ok_or_else(|| ApiError::new("not_found", "customer not found"))
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(CustomerId)
+        .ok_or_else(|| ApiError::new("not_found", "customer not found"))
 }
 
 /// Create a customer.
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = CreateCustomer,
     responses((status = 201, body = CustomerOut), (status = 400, body = Problem)))]
-pub async fn create(State(app): State<App>, Json(body): Json<CreateCustomer>) -> Result<(StatusCode, axum::Json<CustomerOut>), ApiError> {
+pub async fn create(
+    State(app): State<App>,
+    Json(body): Json<CreateCustomer>,
+) -> Result<(StatusCode, axum::Json<CustomerOut>), ApiError> {
     let input = NewCustomer {
         business_line: body.business_line,
         name: body.name,
@@ -56,24 +65,49 @@ pub struct ListParams {
 /// List customers, newest first.
 #[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(ListParams),
     responses((status = 200, body = CustomerPage), (status = 400, body = Problem)))]
-pub async fn list(State(app): State<App>, Query(p): Query<ListParams>) -> Result<axum::Json<CustomerPage>, ApiError> {
-    let filter = CustomerFilter { business_line: p.business_line, email: p.email, name: p.name };
-    let page = PageRequest { limit: p.limit.unwrap_or(PageRequest::DEFAULT_LIMIT).clamp(1, PageRequest::MAX_LIMIT), cursor: p.cursor };
+pub async fn list(
+    State(app): State<App>,
+    Query(p): Query<ListParams>,
+) -> Result<axum::Json<CustomerPage>, ApiError> {
+    let filter = CustomerFilter {
+        business_line: p.business_line,
+        email: p.email,
+        name: p.name,
+    };
+    let page = PageRequest {
+        limit: p
+            .limit
+            .unwrap_or(PageRequest::DEFAULT_LIMIT)
+            .clamp(1, PageRequest::MAX_LIMIT),
+        cursor: p.cursor,
+    };
     let result = app.list_customers(&filter, &page).await?;
-    Ok(axum::Json(CustomerPage { items: result.items.iter().map(CustomerOut::from).collect(), next_cursor: result.next_cursor }))
+    Ok(axum::Json(CustomerPage {
+        items: result.items.iter().map(CustomerOut::from).collect(),
+        next_cursor: result.next_cursor,
+    }))
 }
 
 /// One customer.
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = i64, Path)),
     responses((status = 200, body = CustomerOut), (status = 404, body = Problem)))]
-pub async fn get_one(State(app): State<App>, Path(id): Path<String>) -> Result<axum::Json<CustomerOut>, ApiError> {
-    Ok(axum::Json(CustomerOut::from(&app.customer(customer_id(&id)?).await?)))
+pub async fn get_one(
+    State(app): State<App>,
+    Path(id): Path<String>,
+) -> Result<axum::Json<CustomerOut>, ApiError> {
+    Ok(axum::Json(CustomerOut::from(
+        &app.customer(customer_id(&id)?).await?,
+    )))
 }
 
 /// Change a customer; send `version` to be told (409) when someone changed it first.
 #[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = i64, Path)), request_body = PatchCustomer,
     responses((status = 200, body = CustomerOut), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn change(State(app): State<App>, Path(id): Path<String>, Json(body): Json<PatchCustomer>) -> Result<axum::Json<CustomerOut>, ApiError> {
+pub async fn change(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Json(body): Json<PatchCustomer>,
+) -> Result<axum::Json<CustomerOut>, ApiError> {
     let patch = CustomerPatch {
         name: body.name,
         emails: body.emails,
@@ -83,6 +117,8 @@ pub async fn change(State(app): State<App>, Path(id): Path<String>, Json(body): 
         tier: body.tier,
         external_ids: body.external_ids,
     };
-    let c = app.update_customer(&actor(), customer_id(&id)?, patch, body.version).await?;
+    let c = app
+        .update_customer(&actor(), customer_id(&id)?, patch, body.version)
+        .await?;
     Ok(axum::Json(CustomerOut::from(&c)))
 }

@@ -2,17 +2,19 @@
 //! integers; tickets also carry their human number (`PD-123`).
 
 use crate::time::{format, format_opt};
+use paydesk_domain::Actor;
 use paydesk_domain::customer::{Customer, Tier};
 use paydesk_domain::event::{Event, EventKind};
 use paydesk_domain::message::{AttachmentMeta, Author, Message, Visibility};
 use paydesk_domain::ticket::{BusinessLine, Channel, Priority, Status, Ticket, ticket_number};
-use paydesk_domain::Actor;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// Distinguishes "absent" (leave alone) from `null` (clear) in a PATCH body.
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -109,7 +111,13 @@ pub struct EventOut {
 
 impl From<&Event> for EventOut {
     fn from(e: &Event) -> Self {
-        Self { id: e.id.0, at: format(e.at), actor: e.actor.clone(), kind: e.kind, data: e.data.clone() }
+        Self {
+            id: e.id.0,
+            at: format(e.at),
+            actor: e.actor.clone(),
+            kind: e.kind,
+            data: e.data.clone(),
+        }
     }
 }
 
@@ -137,12 +145,33 @@ pub struct AttachmentIn {
 impl AttachmentIn {
     pub fn into_meta(self) -> Result<AttachmentMeta, crate::error::ApiError> {
         if self.size_bytes < 0 {
-            return Err(crate::error::ApiError::new("invalid_field", "size_bytes must not be negative").with_field("attachments.size_bytes"));
+            return Err(crate::error::ApiError::new(
+                "invalid_field",
+                "size_bytes must not be negative",
+            )
+            .with_field("attachments.size_bytes"));
         }
         if self.filename.trim().is_empty() || self.filename.len() > 255 {
-            return Err(crate::error::ApiError::new("invalid_field", "filename: 1-255 bytes").with_field("attachments.filename"));
+            return Err(
+                crate::error::ApiError::new("invalid_field", "filename: 1-255 bytes")
+                    .with_field("attachments.filename"),
+            );
         }
-        Ok(AttachmentMeta { filename: self.filename, content_type: self.content_type, size_bytes: self.size_bytes })
+        if self.content_type.trim().is_empty()
+            || self.content_type.len() > 255
+            || self.content_type.chars().any(char::is_control)
+        {
+            return Err(crate::error::ApiError::new(
+                "invalid_field",
+                "content_type: a media type such as application/pdf",
+            )
+            .with_field("attachments.content_type"));
+        }
+        Ok(AttachmentMeta {
+            filename: self.filename,
+            content_type: self.content_type,
+            size_bytes: self.size_bytes,
+        })
     }
 }
 

@@ -8,7 +8,10 @@ use paydesk_app::App;
 use serde_json::{Value, json};
 
 pub fn routes() -> Router<App> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .method_not_allowed_fallback(super::method_not_allowed)
 }
 
 async fn healthz() -> Json<Value> {
@@ -16,9 +19,13 @@ async fn healthz() -> Json<Value> {
 }
 
 async fn readyz(State(app): State<App>) -> Result<Json<Value>, ApiError> {
-    app.store()
-        .ping()
-        .await
-        .map_err(|e| ApiError::new("database_unavailable", format!("the database does not answer: {e}")))?;
-    Ok(Json(json!({ "status": "ready", "database": app.store().engine().name() })))
+    app.store().ping().await.map_err(|e| {
+        ApiError::new(
+            "database_unavailable",
+            format!("the database does not answer: {e}"),
+        )
+    })?;
+    Ok(Json(
+        json!({ "status": "ready", "database": app.store().engine().name() }),
+    ))
 }

@@ -1,18 +1,23 @@
 //! `/tickets`: create, list, read, change, reply, timeline.
 
-use super::dto::{CreateMessage, CreateTicket, EventOut, EventPage, MessageFrom, MessageOut, PatchTicket, TicketDetail, TicketOut, TicketPage};
 use super::actor;
+use super::dto::{
+    CreateMessage, CreateTicket, EventOut, EventPage, MessageFrom, MessageOut, PatchTicket,
+    TicketDetail, TicketOut, TicketPage,
+};
 use crate::error::{ApiError, Problem};
-use crate::extract::{Json, Query};
-use axum::extract::{Path, State};
+use crate::extract::{Json, Path, Query};
+use axum::Router;
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
-use paydesk_app::tickets::{NewReply, NewTicketInput, TicketChange};
 use paydesk_app::App;
+use paydesk_app::tickets::{NewReply, NewTicketInput, TicketChange};
 use paydesk_domain::message::Visibility;
-use paydesk_domain::ticket::{BusinessLine, Channel, Priority, Status, TicketPatch, parse_ticket_number};
+use paydesk_domain::ticket::{
+    BusinessLine, Channel, Priority, Status, TicketPatch, parse_ticket_number,
+};
 use paydesk_domain::{CustomerId, QueueId, TicketId, UserId};
 use paydesk_store::{PageRequest, TicketFilter};
 use serde::Deserialize;
@@ -21,7 +26,10 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/tickets", get(list).post(create))
         .route("/tickets/{number}", get(get_one).patch(change))
-        .route("/tickets/{number}/messages", axum::routing::post(add_message))
+        .route(
+            "/tickets/{number}/messages",
+            axum::routing::post(add_message),
+        )
         .route("/tickets/{number}/timeline", get(timeline))
 }
 
@@ -42,24 +50,46 @@ fn expected_version(body: Option<i64>, headers: &HeaderMap) -> Result<Option<i64
             .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
             .and_then(|s| s.parse::<i64>().ok())
             .map(Some)
-            .ok_or_else(|| ApiError::new("invalid_header", "If-Match must be a ticket version such as \"3\"").with_field("If-Match")),
+            .ok_or_else(|| {
+                ApiError::new(
+                    "invalid_header",
+                    "If-Match must be a ticket version such as \"3\"",
+                )
+                .with_field("If-Match")
+            }),
     }
 }
 
 fn page(limit: Option<usize>, cursor: Option<String>) -> PageRequest {
-    PageRequest { limit: limit.unwrap_or(PageRequest::DEFAULT_LIMIT).clamp(1, PageRequest::MAX_LIMIT), cursor }
+    PageRequest {
+        limit: limit
+            .unwrap_or(PageRequest::DEFAULT_LIMIT)
+            .clamp(1, PageRequest::MAX_LIMIT),
+        cursor,
+    }
 }
 
 /// Create a ticket. With `Idempotency-Key`, a retry returns the first ticket (200) instead of a second one.
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = CreateTicket,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body return the same ticket")),
     responses((status = 201, body = TicketOut), (status = 200, description = "Replayed by Idempotency-Key", body = TicketOut), (status = 400, body = Problem), (status = 422, body = Problem)))]
-pub async fn create(State(app): State<App>, headers: HeaderMap, Json(body): Json<CreateTicket>) -> Result<Response, ApiError> {
+pub async fn create(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Json(body): Json<CreateTicket>,
+) -> Result<Response, ApiError> {
     let key = match headers.get("idempotency-key") {
-        Some(v) => Some(v.to_str().map_err(|_| ApiError::new("invalid_header", "Idempotency-Key must be visible ASCII").with_field("Idempotency-Key"))?),
+        Some(v) => Some(v.to_str().map_err(|_| {
+            ApiError::new("invalid_header", "Idempotency-Key must be visible ASCII")
+                .with_field("Idempotency-Key")
+        })?),
         None => None,
     };
-    let attachments = body.attachments.into_iter().map(super::dto::AttachmentIn::into_meta).collect::<Result<Vec<_>, _>>()?;
+    let attachments = body
+        .attachments
+        .into_iter()
+        .map(super::dto::AttachmentIn::into_meta)
+        .collect::<Result<Vec<_>, _>>()?;
     let input = NewTicketInput {
         subject: body.subject,
         body: body.body,
@@ -75,13 +105,22 @@ pub async fn create(State(app): State<App>, headers: HeaderMap, Json(body): Json
         attachments,
     };
     let created = app.create_ticket(&actor(), input, key).await?;
-    let status = if created.is_new { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if created.is_new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     let mut response = (status, axum::Json(TicketOut::from(&created.ticket))).into_response();
-    if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/tickets/{}", created.ticket.id)) {
+    if let Ok(location) = HeaderValue::from_str(&format!(
+        "/api/v1/tickets/{}",
+        paydesk_domain::ticket::ticket_number(created.ticket.id)
+    )) {
         response.headers_mut().insert("location", location);
     }
     if !created.is_new {
-        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
 }
@@ -120,16 +159,27 @@ impl ListParams {
             Some(s) => s
                 .split(',')
                 .filter(|p| !p.trim().is_empty())
-                .map(|p| p.trim().parse::<Status>().map_err(|e| invalid("status", e.to_string())))
+                .map(|p| {
+                    p.trim()
+                        .parse::<Status>()
+                        .map_err(|e| invalid("status", e.to_string()))
+                })
                 .collect::<Result<Vec<_>, _>>()?,
             None => vec![],
         };
         let assignee_id = match self.assignee_id.as_deref() {
             None => None,
             Some("none") => Some(None),
-            Some(n) => Some(Some(UserId(n.parse().map_err(|_| invalid("assignee_id", "a user id or 'none'"))?))),
+            Some(n) => {
+                Some(Some(UserId(n.parse().map_err(|_| {
+                    invalid("assignee_id", "a user id or 'none'")
+                })?)))
+            }
         };
-        let time = |field: &str, v: Option<String>| v.map(|t| crate::time::parse(&t).map_err(|e| invalid(field, e))).transpose();
+        let time = |field: &str, v: Option<String>| {
+            v.map(|t| crate::time::parse(&t).map_err(|e| invalid(field, e)))
+                .transpose()
+        };
         let filter = TicketFilter {
             statuses,
             queue_id: self.queue_id.map(QueueId),
@@ -149,19 +199,31 @@ impl ListParams {
 /// List tickets, newest first, with filters and cursor pagination.
 #[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", params(ListParams),
     responses((status = 200, body = TicketPage), (status = 400, body = Problem)))]
-pub async fn list(State(app): State<App>, Query(params): Query<ListParams>) -> Result<axum::Json<TicketPage>, ApiError> {
+pub async fn list(
+    State(app): State<App>,
+    Query(params): Query<ListParams>,
+) -> Result<axum::Json<TicketPage>, ApiError> {
     let (filter, page) = params.filter()?;
     let result = app.list_tickets(&filter, &page).await?;
-    Ok(axum::Json(TicketPage { items: result.items.iter().map(TicketOut::from).collect(), next_cursor: result.next_cursor }))
+    Ok(axum::Json(TicketPage {
+        items: result.items.iter().map(TicketOut::from).collect(),
+        next_cursor: result.next_cursor,
+    }))
 }
 
 /// One ticket with its conversation.
 #[utoipa::path(get, path = "/api/v1/tickets/{number}", tag = "tickets",
     params(("number" = String, Path, description = "PD-123 or 123")),
     responses((status = 200, body = TicketDetail), (status = 404, body = Problem)))]
-pub async fn get_one(State(app): State<App>, Path(number): Path<String>) -> Result<axum::Json<TicketDetail>, ApiError> {
+pub async fn get_one(
+    State(app): State<App>,
+    Path(number): Path<String>,
+) -> Result<axum::Json<TicketDetail>, ApiError> {
     let view = app.ticket(ticket_id(&number)?).await?;
-    Ok(axum::Json(TicketDetail { ticket: TicketOut::from(&view.ticket), messages: view.messages.iter().map(MessageOut::from).collect() }))
+    Ok(axum::Json(TicketDetail {
+        ticket: TicketOut::from(&view.ticket),
+        messages: view.messages.iter().map(MessageOut::from).collect(),
+    }))
 }
 
 /// Change status, priority, subject, category, tags, queue or assignee. Send `version`
@@ -169,7 +231,12 @@ pub async fn get_one(State(app): State<App>, Path(number): Path<String>) -> Resu
 #[utoipa::path(patch, path = "/api/v1/tickets/{number}", tag = "tickets", request_body = PatchTicket,
     params(("number" = String, Path, description = "PD-123 or 123")),
     responses((status = 200, body = TicketOut), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn change(State(app): State<App>, Path(number): Path<String>, headers: HeaderMap, Json(body): Json<PatchTicket>) -> Result<axum::Json<TicketOut>, ApiError> {
+pub async fn change(
+    State(app): State<App>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<PatchTicket>,
+) -> Result<axum::Json<TicketOut>, ApiError> {
     let id = ticket_id(&number)?;
     let change = TicketChange {
         expected_version: expected_version(body.version, &headers)?,
@@ -191,17 +258,29 @@ pub async fn change(State(app): State<App>, Path(number): Path<String>, headers:
 #[utoipa::path(post, path = "/api/v1/tickets/{number}/messages", tag = "tickets", request_body = CreateMessage,
     params(("number" = String, Path, description = "PD-123 or 123")),
     responses((status = 201, body = MessageOut), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn add_message(State(app): State<App>, Path(number): Path<String>, headers: HeaderMap, Json(body): Json<CreateMessage>) -> Result<(StatusCode, axum::Json<MessageOut>), ApiError> {
+pub async fn add_message(
+    State(app): State<App>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<CreateMessage>,
+) -> Result<(StatusCode, axum::Json<MessageOut>), ApiError> {
     let id = ticket_id(&number)?;
     let visibility = body.visibility.unwrap_or(Visibility::Public);
     if body.from == MessageFrom::Customer && visibility == Visibility::Internal {
-        return Err(ApiError::new("invalid_field", "a customer's message is always public").with_field("visibility"));
+        return Err(
+            ApiError::new("invalid_field", "a customer's message is always public")
+                .with_field("visibility"),
+        );
     }
     let reply = NewReply {
         visibility,
         from_customer: body.from == MessageFrom::Customer,
         body: body.body,
-        attachments: body.attachments.into_iter().map(super::dto::AttachmentIn::into_meta).collect::<Result<Vec<_>, _>>()?,
+        attachments: body
+            .attachments
+            .into_iter()
+            .map(super::dto::AttachmentIn::into_meta)
+            .collect::<Result<Vec<_>, _>>()?,
         expected_version: expected_version(body.version, &headers)?,
     };
     let (_, message) = app.add_message(&actor(), id, reply).await?;
@@ -219,7 +298,16 @@ pub struct TimelineParams {
 #[utoipa::path(get, path = "/api/v1/tickets/{number}/timeline", tag = "tickets",
     params(("number" = String, Path, description = "PD-123 or 123"), TimelineParams),
     responses((status = 200, body = EventPage), (status = 404, body = Problem)))]
-pub async fn timeline(State(app): State<App>, Path(number): Path<String>, Query(p): Query<TimelineParams>) -> Result<axum::Json<EventPage>, ApiError> {
-    let result = app.timeline(ticket_id(&number)?, &page(p.limit, p.cursor)).await?;
-    Ok(axum::Json(EventPage { items: result.items.iter().map(EventOut::from).collect(), next_cursor: result.next_cursor }))
+pub async fn timeline(
+    State(app): State<App>,
+    Path(number): Path<String>,
+    Query(p): Query<TimelineParams>,
+) -> Result<axum::Json<EventPage>, ApiError> {
+    let result = app
+        .timeline(ticket_id(&number)?, &page(p.limit, p.cursor))
+        .await?;
+    Ok(axum::Json(EventPage {
+        items: result.items.iter().map(EventOut::from).collect(),
+        next_cursor: result.next_cursor,
+    }))
 }

@@ -37,18 +37,36 @@ impl Api {
 
     /// Sends one request; a panic escaping the router fails the test.
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.unwrap_or_else(|e| match e {});
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|e| match e {});
         let (parts, body) = response.into_parts();
-        let body = body.collect().await.map(http_body_util::Collected::to_bytes).unwrap_or_default();
-        Reply { status: parts.status, headers: parts.headers, body }
+        let body = body
+            .collect()
+            .await
+            .map(http_body_util::Collected::to_bytes)
+            .unwrap_or_default();
+        Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        }
     }
 }
 
 impl Reply {
     /// The body as JSON; fails the test when it is not.
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("{} body is not JSON ({e}): {}", self.status, String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "{} body is not JSON ({e}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -61,6 +79,9 @@ impl Reply {
 
     /// The body as text, for failure messages (cut short).
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).chars().take(600).collect()
+        String::from_utf8_lossy(&self.body)
+            .chars()
+            .take(600)
+            .collect()
     }
 }

@@ -1,0 +1,193 @@
+//! What customers write in Tagalog, Spanish, Portuguese and Indonesian, for the most
+//! common categories (the others fall back to English).
+
+use super::{B, C, M, Template, t};
+
+pub(super) const TEMPLATES: &[Template] = &[
+    // Tagalog (often mixed with English, as people write)
+    t(
+        "duplicate_charge",
+        B,
+        "tl",
+        "Nadoble po ang bayad ko",
+        "Hello po, bumili ako ng {product} pero dalawang beses na-charge ang card ko, tig-{amount} noong {date}. Isang beses lang po ako bumili. Paki-refund po yung isa.\n\n{name}",
+    ),
+    t(
+        "top_up",
+        B,
+        "tl",
+        "Hindi pumasok yung coins",
+        "Nag top up po ako ng {coins} ({amount}) pero hindi pa rin pumapasok sa account ko. Bawas na po sa GCash ko. Receipt: {charge}",
+    ),
+    t(
+        "refund",
+        B,
+        "tl",
+        "Refund po sa order {order}",
+        "Hindi po dumating yung order ko na {order} galing sa {shop}. Gusto ko po sanang ma-refund yung {amount}. Salamat po.",
+    ),
+    t(
+        "payment_declined",
+        B,
+        "tl",
+        "Declined palagi ang card ko",
+        "Bakit po laging declined ang card ko pag bibili ng {product}? May pera naman po ako sa account. Pa-check po.",
+    ),
+    t(
+        "transfer_or_payout",
+        C,
+        "tl",
+        "Hindi pa dumadating ang withdrawal ko",
+        "Nag withdraw po ako ng {amount} noong {date} pero wala pa rin sa {bank} account ko. {days} araw na po.",
+    ),
+    t(
+        "wrong_amount",
+        C,
+        "tl",
+        "Kulang ang earnings ko",
+        "Ang dami pong nag-gift sa live ko noong {date} pero {amount} lang ang pumasok sa earnings ko. Paki-check po.",
+    ),
+    // Spanish
+    t(
+        "refund",
+        B,
+        "es",
+        "Reembolso del pedido {order}",
+        "Hola, compré en {shop} el {date} (pedido {order}, {amount}) y nunca llegó. Quiero que me devuelvan el dinero.\n\nGracias,\n{name}",
+    ),
+    t(
+        "duplicate_charge",
+        B,
+        "es",
+        "Me cobraron dos veces",
+        "Buenas tardes. Compré {product} una sola vez y en mi banco aparecen dos cargos de {amount} del {date}. Por favor devuélvanme uno.",
+    ),
+    t(
+        "payment_declined",
+        B,
+        "es",
+        "Pago rechazado",
+        "Cada vez que intento pagar {product} me sale \"pago rechazado\". Mi tarjeta funciona en otros sitios. ¿Qué pasa?",
+    ),
+    t(
+        "top_up",
+        B,
+        "es",
+        "Recarga de monedas no acreditada",
+        "Hice una recarga de {coins} por {amount} el {date} y no me llegaron las monedas. Comprobante: {charge}.",
+    ),
+    t(
+        "unrecognised_or_fraud",
+        B,
+        "es",
+        "Cargo que no reconozco",
+        "Tengo un cargo de {amount} del {date} que yo no hice. Referencia {charge}. Creo que alguien usó mi tarjeta.",
+    ),
+    t(
+        "transfer_or_payout",
+        M,
+        "es",
+        "No recibimos el pago de liquidación",
+        "Hola, la liquidación {payout} por {amount} programada para el {date} no ha llegado a nuestra cuenta de {bank}. ¿Pueden revisar?\n\n{name}\n{shop}",
+    ),
+    t(
+        "unrecognised_or_fraud",
+        M,
+        "es",
+        "Contracargo en el pedido {order}",
+        "Recibimos un contracargo ({dispute}) por el pedido {order}, {amount}. El comprador sí recibió el producto el {date}. ¿Cómo respondemos?",
+    ),
+    t(
+        "transfer_or_payout",
+        C,
+        "es",
+        "Mi retiro no ha llegado",
+        "Retiré {amount} el {date} y todavía no llega a mi cuenta de {bank}. Ya van {days} días.",
+    ),
+    t(
+        "identity_verification",
+        C,
+        "es",
+        "Verificación de identidad rechazada",
+        "La verificación de identidad me falla una y otra vez y no puedo retirar mis {amount}. ¿Qué hago?",
+    ),
+    // Portuguese (Brazil)
+    t(
+        "refund",
+        B,
+        "pt",
+        "Reembolso do pedido {order}",
+        "Olá, comprei na {shop} no dia {date} (pedido {order}, {amount}) e não chegou. Quero meu dinheiro de volta.\n\n{name}",
+    ),
+    t(
+        "duplicate_charge",
+        B,
+        "pt",
+        "Cobrança duplicada",
+        "Comprei {product} uma vez só, mas no meu extrato aparecem duas cobranças de {amount} no dia {date}. Por favor estornem uma.",
+    ),
+    t(
+        "payment_declined",
+        B,
+        "pt",
+        "Pagamento recusado no Pix e no cartão",
+        "Tento pagar {product} e sempre dá \"pagamento recusado\", tanto no cartão quanto no Pix. O que está acontecendo?",
+    ),
+    t(
+        "top_up",
+        B,
+        "pt",
+        "Moedas não creditadas",
+        "Fiz uma recarga de {coins} ({amount}) no dia {date} e as moedas não caíram na conta. Comprovante: {charge}.",
+    ),
+    t(
+        "transfer_or_payout",
+        M,
+        "pt",
+        "Repasse não recebido",
+        "O repasse {payout} de {amount}, previsto para {date}, não caiu na nossa conta do {bank}. Podem verificar?\n\n{name}\n{shop}",
+    ),
+    t(
+        "transfer_or_payout",
+        C,
+        "pt",
+        "Saque não caiu na conta",
+        "Fiz um saque de {amount} no dia {date} e até agora nada na minha conta do {bank}. Já são {days} dias.",
+    ),
+    // Indonesian
+    t(
+        "top_up",
+        B,
+        "id",
+        "Koin belum masuk setelah top up",
+        "Halo, saya top up {coins} ({amount}) tanggal {date} tapi koin belum masuk. Saldo saya sudah terpotong. Bukti: {charge}",
+    ),
+    t(
+        "duplicate_charge",
+        B,
+        "id",
+        "Saldo terpotong dua kali",
+        "Saya beli {product} sekali tapi saldo terpotong dua kali, masing-masing {amount}. Mohon dikembalikan satu.",
+    ),
+    t(
+        "refund",
+        B,
+        "id",
+        "Minta refund pesanan {order}",
+        "Pesanan {order} dari {shop} tidak pernah sampai. Saya minta refund {amount}. Terima kasih.\n\n{name}",
+    ),
+    t(
+        "payment_declined",
+        B,
+        "id",
+        "Pembayaran selalu gagal",
+        "Setiap mau bayar {product} selalu gagal, padahal saldo cukup. Tolong dicek.",
+    ),
+    t(
+        "transfer_or_payout",
+        C,
+        "id",
+        "Penarikan belum masuk rekening",
+        "Saya tarik {amount} tanggal {date} tapi belum masuk ke rekening {bank} saya. Sudah {days} hari.",
+    ),
+];

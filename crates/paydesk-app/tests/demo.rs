@@ -1,0 +1,272 @@
+//! The demo generator, on both engines: a small run covers every business line, channel,
+//! status and most categories; nothing card-like survives in stored text; a second run is
+//! refused; and the same seed gives the same data.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+use paydesk_app::demo::{DemoOptions, DemoSummary};
+use paydesk_app::{App, AppError, ManualClock};
+use paydesk_domain::Timestamp;
+use paydesk_domain::event::EventKind;
+use paydesk_domain::role::Role;
+use paydesk_domain::ticket::{Status, Ticket};
+use paydesk_store::{PageRequest, Store, TicketFilter};
+use paydesk_testkit::{StoreEngine, on_both_engines};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+/// 2026-07-01T15:00:00Z, a Wednesday afternoon.
+const END: Timestamp = Timestamp(1_782_918_000_000);
+
+fn small(seed: u64, tickets: usize, days: i64) -> DemoOptions {
+    DemoOptions {
+        seed,
+        tickets,
+        days,
+        end: END,
+    }
+}
+
+async fn generate(store: &Store, opts: &DemoOptions) -> Result<DemoSummary, AppError> {
+    let app = App::new(store.clone(), Arc::new(ManualClock::at(END)));
+    app.generate_demo(opts, &|_, _| {}).await
+}
+
+/// Every ticket, oldest first.
+async fn all_tickets(store: &Store) -> Vec<Ticket> {
+    let mut out = Vec::new();
+    let mut page = PageRequest::first(PageRequest::MAX_LIMIT);
+    loop {
+        let got = store
+            .list_tickets(&TicketFilter::default(), &page)
+            .await
+            .unwrap();
+        out.extend(got.items);
+        match got.next_cursor {
+            Some(c) => page.cursor = Some(c),
+            None => break,
+        }
+    }
+    out.reverse();
+    out
+}
+
+fn luhn(digits: &[u8]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| {
+            let d = u32::from(d - b'0');
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 { x - 9 } else { x }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// Whether `text` holds a Luhn-valid run of 13-19 digits: digit groups joined by single
+/// spaces or dashes, any stretch of whole consecutive groups counted (written here
+/// independently of the redactor).
+fn has_card_number(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let mut groups: Vec<Vec<u8>> = vec![Vec::new()];
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_digit() {
+                groups.last_mut().unwrap().push(b);
+                i += 1;
+            } else if (b == b' ' || b == b'-') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                groups.push(Vec::new());
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        for start in 0..groups.len() {
+            let mut run = Vec::new();
+            for g in &groups[start..] {
+                run.extend_from_slice(g);
+                if run.len() > 19 {
+                    break;
+                }
+                if run.len() >= 13 && luhn(&run) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+#[test]
+fn the_checker_finds_cards() {
+    assert!(has_card_number("my card 4111 1111 1111 1111 thanks"));
+    assert!(has_card_number("x4111-1111-1111-1111x"));
+    assert!(has_card_number("2024 378282246310005"));
+    assert!(!has_card_number(
+        "order ORD-7F3K2Q on 2026-03-14, $1,234.56"
+    ));
+    assert!(!has_card_number("[card ****1111] [cvv ***]"));
+}
+
+async fn demo_fills_an_empty_desk(store: Store) {
+    let opts = small(7, 600, 30);
+    let app = App::new(store.clone(), Arc::new(ManualClock::at(END)));
+    let calls = Mutex::new(Vec::new());
+    let summary = app
+        .generate_demo(&opts, &|done, total| {
+            calls.lock().unwrap().push((done, total))
+        })
+        .await
+        .unwrap();
+    assert_eq!(summary.tickets, 600);
+    assert_eq!(calls.lock().unwrap().last(), Some(&(600, 600)));
+
+    let tickets = all_tickets(&store).await;
+    assert_eq!(tickets.len(), 600);
+    let lines: BTreeSet<_> = tickets.iter().map(|t| t.business_line.as_str()).collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    let channels: BTreeSet<_> = tickets.iter().map(|t| t.channel.as_str()).collect();
+    assert_eq!(channels.len(), 7, "{channels:?}");
+    let categories: BTreeSet<_> = tickets.iter().filter_map(|t| t.category.clone()).collect();
+    assert!(categories.len() >= 8, "{categories:?}");
+    let mut statuses: BTreeMap<Status, usize> = BTreeMap::new();
+    for t in &tickets {
+        *statuses.entry(t.status).or_default() += 1;
+        assert!(t.created_at < END && t.updated_at <= END, "{t:?}");
+        assert!(t.queue_id.is_some());
+        assert_eq!(t.closed_at.is_some(), t.status == Status::Closed);
+    }
+    for s in [Status::Solved, Status::Closed] {
+        assert!(statuses.get(&s).is_some_and(|n| *n > 0), "{statuses:?}");
+    }
+    assert!(
+        statuses
+            .get(&Status::Open)
+            .or(statuses.get(&Status::Pending))
+            .is_some(),
+        "{statuses:?}"
+    );
+
+    let (mut reopened, mut redacted, mut messages) = (0, 0, 0);
+    for t in &tickets {
+        let timeline = store
+            .timeline(t.id, &PageRequest::first(PageRequest::MAX_LIMIT))
+            .await
+            .unwrap();
+        assert!(timeline.next_cursor.is_none());
+        assert_eq!(
+            timeline.items.first().map(|e| e.kind),
+            Some(EventKind::TicketCreated)
+        );
+        assert!(
+            timeline
+                .items
+                .windows(2)
+                .all(|w| w[0].at <= w[1].at || w[1].kind == EventKind::Redacted)
+        );
+        reopened += timeline
+            .items
+            .iter()
+            .filter(|e| e.kind == EventKind::Reopened)
+            .count();
+        redacted += timeline
+            .items
+            .iter()
+            .filter(|e| e.kind == EventKind::Redacted)
+            .count();
+        assert!(!has_card_number(&t.subject), "{}", t.subject);
+        for m in store.messages(t.id).await.unwrap() {
+            assert!(!has_card_number(&m.body), "{}", m.body);
+            messages += 1;
+        }
+    }
+    assert!(reopened > 0, "no ticket was reopened");
+    assert!(redacted > 0, "no redacted event");
+    assert_eq!(redacted, summary.redacted_texts);
+    assert_eq!(messages, summary.messages);
+
+    assert_eq!(summary.logins.len(), 8);
+    let roles: BTreeSet<_> = summary.logins.iter().map(|l| l.role.as_str()).collect();
+    assert_eq!(roles.len(), 8);
+    let bpo = summary
+        .logins
+        .iter()
+        .find(|l| l.role == Role::BpoAgent)
+        .unwrap();
+    assert!(bpo.vendor.is_some());
+    let lead = store
+        .user_by_email(&summary.logins[2].email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(paydesk_app::password::verify(
+        &summary.logins[2].password,
+        lead.password_hash.as_deref().unwrap()
+    ));
+
+    let again = app.generate_demo(&opts, &|_, _| {}).await;
+    assert!(
+        matches!(&again, Err(AppError::Invalid { field, .. }) if field == "database"),
+        "{again:?}"
+    );
+}
+
+on_both_engines!(demo_fills_an_empty_desk);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn same_seed_gives_the_same_data() {
+    let mut subjects = Vec::new();
+    for seed in [11, 11, 12] {
+        let db = paydesk_testkit::fresh(StoreEngine::Sqlite).await.unwrap();
+        generate(&db.store, &small(seed, 150, 12)).await.unwrap();
+        let tickets = all_tickets(&db.store).await;
+        subjects.push(
+            tickets
+                .iter()
+                .map(|t| (t.subject.clone(), t.created_at, t.status))
+                .collect::<Vec<_>>(),
+        );
+        db.finish().await.unwrap();
+    }
+    assert_eq!(subjects[0].len(), 150);
+    assert_eq!(subjects[0], subjects[1]);
+    assert_ne!(subjects[0], subjects[2]);
+}
+
+/// The standard size, for timing by hand:
+/// `cargo test --release -p paydesk-app --test demo -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "takes tens of seconds; run by hand to time the standard demo"]
+async fn standard_demo_timing() {
+    let db = paydesk_testkit::fresh(StoreEngine::Sqlite).await.unwrap();
+    let started = std::time::Instant::now();
+    let summary = generate(&db.store, &DemoOptions::standard(END))
+        .await
+        .unwrap();
+    println!(
+        "{} tickets, {} customers, {} messages, {} events in {:.1?}",
+        summary.tickets,
+        summary.customers,
+        summary.messages,
+        summary.events,
+        started.elapsed()
+    );
+    db.finish().await.unwrap();
+}

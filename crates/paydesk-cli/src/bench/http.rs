@@ -1,0 +1,134 @@
+//! The HTTP phase: the real router served on a loopback port inside this process, and
+//! `--clients` keep-alive clients posting tickets until N have been created.
+//!
+//! Only a `201 Created` counts: each is a commit the server acknowledged as durable. Any
+//! other answer stops the phase with the status and body, since a benchmark that quietly
+//! skips failures measures nothing.
+
+use super::report::{Latency, Measurement};
+use anyhow::Context as _;
+use indicatif::ProgressBar;
+use paydesk_app::App;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// What all clients share: the bodies to send, the next one to take, and a stop flag.
+struct Work {
+    url: String,
+    bodies: Vec<String>,
+    next: AtomicUsize,
+    created: AtomicUsize,
+    failed: AtomicBool,
+    bar: ProgressBar,
+}
+
+pub async fn run(
+    app: App,
+    bodies: Vec<String>,
+    clients: usize,
+    bar: &ProgressBar,
+) -> anyhow::Result<Measurement> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("cannot listen on a loopback port")?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, paydesk_web::router(app))
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    let n = bodies.len();
+    let work = Arc::new(Work {
+        url: format!("http://{addr}/api/v1/tickets"),
+        bodies,
+        next: AtomicUsize::new(0),
+        created: AtomicUsize::new(0),
+        failed: AtomicBool::new(false),
+        bar: bar.clone(),
+    });
+    let mut tasks = tokio::task::JoinSet::new();
+    let started = Instant::now();
+    for _ in 0..clients.max(1) {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(1)
+            .timeout(Duration::from_secs(120))
+            .build()
+            .context("cannot build an HTTP client")?;
+        tasks.spawn(client_loop(client, Arc::clone(&work)));
+    }
+    let mut samples = Vec::with_capacity(n);
+    let mut failure = None;
+    while let Some(joined) = tasks.join_next().await {
+        match joined.context("an HTTP client task failed") {
+            Ok(Ok(mut s)) => samples.append(&mut s),
+            Ok(Err(e)) | Err(e) => {
+                failure.get_or_insert(e);
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+    let _ = stop.send(());
+    server
+        .await
+        .context("the HTTP server task failed")?
+        .context("the HTTP server failed")?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let created = work.created.load(Ordering::Relaxed);
+    if created != n {
+        anyhow::bail!("http: {created} tickets acknowledged with 201, expected {n}");
+    }
+    Ok(Measurement {
+        tickets: created,
+        elapsed,
+        latency: Latency::of(samples),
+    })
+}
+
+/// Posts the next ticket until none are left; returns each request's latency.
+async fn client_loop(client: reqwest::Client, work: Arc<Work>) -> anyhow::Result<Vec<Duration>> {
+    let mut samples = Vec::new();
+    while !work.failed.load(Ordering::Relaxed) {
+        let i = work.next.fetch_add(1, Ordering::Relaxed);
+        let Some(body) = work.bodies.get(i) else {
+            break;
+        };
+        let sent = Instant::now();
+        let outcome = client
+            .post(&work.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.clone())
+            .send()
+            .await;
+        let response = match outcome {
+            Ok(r) => r,
+            Err(e) => {
+                work.failed.store(true, Ordering::Relaxed);
+                return Err(anyhow::Error::new(e).context(format!("http: ticket {i} was not sent")));
+            }
+        };
+        let status = response.status();
+        // Reading the whole body lets the connection be reused for the next request.
+        let text = response.text().await;
+        let latency = sent.elapsed();
+        if status != reqwest::StatusCode::CREATED {
+            work.failed.store(true, Ordering::Relaxed);
+            let text = text.unwrap_or_default();
+            anyhow::bail!("http: ticket {i} answered {status} instead of 201 Created: {text}");
+        }
+        if let Err(e) = text {
+            work.failed.store(true, Ordering::Relaxed);
+            return Err(anyhow::Error::new(e)
+                .context(format!("http: the answer to ticket {i} could not be read")));
+        }
+        samples.push(latency);
+        work.created.fetch_add(1, Ordering::Relaxed);
+        work.bar.inc(1);
+    }
+    Ok(samples)
+}
