@@ -146,21 +146,18 @@ impl Store {
     /// Errors: [`StoreError::Duplicate`] when the key was recorded meanwhile (the caller
     /// then reads [`Store::idempotent_ticket`]); [`StoreError::MissingReference`] when the
     /// customer, queue or assignee does not exist.
+    ///
+    /// On SQLite, concurrent calls share one durable commit (see [`crate::group_commit`]).
     pub async fn insert_ticket(
         &self,
         record: &TicketRecord,
         key: Option<&IdempotencyKey>,
     ) -> Result<Ticket, StoreError> {
-        let mut tx = self.write().await?;
-        let id = insert_record(&mut tx, record).await?;
-        if let Some(k) = key {
-            tx.exec(
-                "INSERT INTO idempotency_keys (scope, key, request_hash, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-                &args![&k.scope, &k.key, &k.request_hash, id.0, record.ticket.created_at.0],
-            )
-            .await?;
+        if let Store::Sqlite(engine) = self {
+            return engine.group().insert(record.clone(), key.cloned()).await;
         }
-        let ticket = load(&mut tx, id).await?;
+        let mut tx = self.write().await?;
+        let ticket = insert_with_key(&mut tx, record, key).await?;
         tx.commit().await?;
         Ok(ticket)
     }

@@ -1,0 +1,299 @@
+//! Who may do what: the permission matrix, in one readable place.
+//!
+//! Every service call asks [`Principal::may`] before it acts. People are allowed actions
+//! by role ([`MATRIX`]); systems calling with an API token by the token's scopes
+//! ([`Scope`]). Where the records a principal may see are narrower than its actions
+//! (a BPO agent sees only its vendor's queues), [`Principal::ticket_scope`] says so, and
+//! the store applies it to every query. The docs' permission table is printed from
+//! [`MATRIX`] by `paydesk permissions`.
+
+use crate::id::{UserId, VendorId};
+use crate::role::Role;
+
+crate::label_enum!(
+    /// Something a principal does. Stable names: they appear in audit records and docs.
+    Action {
+        TicketRead = "ticket_read",
+        TicketCreate = "ticket_create",
+        TicketUpdate = "ticket_update",
+        TicketReply = "ticket_reply",
+        TicketNote = "ticket_note",
+        CustomerRead = "customer_read",
+        /// See customers' emails, phones and full names unmasked.
+        CustomerPii = "customer_pii",
+        CustomerWrite = "customer_write",
+        /// Export a customer's data (subject access request).
+        CustomerExport = "customer_export",
+        /// Erase a customer's identity (right to erasure).
+        CustomerErase = "customer_erase",
+        UserManage = "user_manage",
+        TokenManage = "token_manage",
+        /// Vendors, queues, retention rules and other settings.
+        ConfigManage = "config_manage",
+        AuditRead = "audit_read",
+        ReportRead = "report_read",
+    }
+);
+
+crate::label_enum!(
+    /// What an API token may do.
+    Scope {
+        TicketsRead = "tickets:read",
+        TicketsWrite = "tickets:write",
+        CustomersRead = "customers:read",
+        CustomersWrite = "customers:write",
+        /// Channels that bring tickets in (mail gateway, chat, forms).
+        Intake = "intake",
+        Webhooks = "webhooks",
+        ReportsRead = "reports:read",
+    }
+);
+
+use Action as A;
+use Role as R;
+
+/// Role × action: which roles may take each action. Read it as a table.
+pub const MATRIX: &[(Action, &[Role])] = &[
+    (
+        A::TicketRead,
+        &[
+            R::Agent,
+            R::BpoAgent,
+            R::Lead,
+            R::QaAnalyst,
+            R::Finance,
+            R::Partner,
+            R::Admin,
+        ],
+    ),
+    (
+        A::TicketCreate,
+        &[R::Agent, R::BpoAgent, R::Lead, R::Finance, R::Admin],
+    ),
+    (
+        A::TicketUpdate,
+        &[R::Agent, R::BpoAgent, R::Lead, R::Finance, R::Admin],
+    ),
+    (
+        A::TicketReply,
+        &[R::Agent, R::BpoAgent, R::Lead, R::Finance, R::Admin],
+    ),
+    (
+        A::TicketNote,
+        &[
+            R::Agent,
+            R::BpoAgent,
+            R::Lead,
+            R::QaAnalyst,
+            R::Finance,
+            R::Partner,
+            R::Admin,
+        ],
+    ),
+    (
+        A::CustomerRead,
+        &[
+            R::Agent,
+            R::BpoAgent,
+            R::Lead,
+            R::QaAnalyst,
+            R::Finance,
+            R::Partner,
+            R::Admin,
+        ],
+    ),
+    (A::CustomerPii, &[R::Agent, R::Lead, R::Finance, R::Admin]),
+    (A::CustomerWrite, &[R::Agent, R::Lead, R::Finance, R::Admin]),
+    (A::CustomerExport, &[R::Lead, R::Admin]),
+    (A::CustomerErase, &[R::Admin]),
+    (A::UserManage, &[R::Admin]),
+    (A::TokenManage, &[R::Admin]),
+    (A::ConfigManage, &[R::Admin]),
+    (A::AuditRead, &[R::Admin]),
+    (
+        A::ReportRead,
+        &[R::Lead, R::QaAnalyst, R::Finance, R::Admin, R::Viewer],
+    ),
+];
+
+/// The scope an API token needs for an action; `None`: no token may do it.
+#[must_use]
+pub fn scope_for(action: Action) -> Option<Scope> {
+    match action {
+        A::TicketRead => Some(Scope::TicketsRead),
+        A::TicketCreate | A::TicketUpdate | A::TicketReply | A::TicketNote => {
+            Some(Scope::TicketsWrite)
+        }
+        A::CustomerRead | A::CustomerPii => Some(Scope::CustomersRead),
+        A::CustomerWrite => Some(Scope::CustomersWrite),
+        A::ReportRead => Some(Scope::ReportsRead),
+        A::CustomerExport
+        | A::CustomerErase
+        | A::UserManage
+        | A::TokenManage
+        | A::ConfigManage
+        | A::AuditRead => None,
+    }
+}
+
+/// Whether `role` may take `action`, by [`MATRIX`].
+#[must_use]
+pub fn role_allows(role: Role, action: Action) -> bool {
+    MATRIX
+        .iter()
+        .any(|(a, roles)| *a == action && roles.contains(&role))
+}
+
+/// Which tickets a principal may see at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketScope {
+    All,
+    /// Only tickets in queues served by this vendor (and their customers).
+    Vendor(VendorId),
+    /// Nothing (a BPO agent whose vendor is missing sees nothing rather than everything).
+    Nothing,
+}
+
+/// Who is acting, as far as permissions go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    User {
+        id: UserId,
+        role: Role,
+        vendor_id: Option<VendorId>,
+    },
+    Token {
+        id: i64,
+        name: String,
+        scopes: Vec<Scope>,
+    },
+    /// paydesk itself and the command line run by an operator.
+    System,
+}
+
+impl Principal {
+    /// Whether this principal may take `action` (before any per-record scope).
+    #[must_use]
+    pub fn may(&self, action: Action) -> bool {
+        match self {
+            Principal::User { role, .. } => role_allows(*role, action),
+            Principal::Token { scopes, .. } => {
+                let intake = matches!(action, A::TicketCreate | A::TicketReply)
+                    && scopes.contains(&Scope::Intake);
+                intake || scope_for(action).is_some_and(|s| scopes.contains(&s))
+            }
+            Principal::System => true,
+        }
+    }
+
+    /// Which tickets (and, through them, customers) this principal may see.
+    #[must_use]
+    pub fn ticket_scope(&self) -> TicketScope {
+        match self {
+            Principal::User {
+                role: Role::BpoAgent,
+                vendor_id: Some(v),
+                ..
+            } => TicketScope::Vendor(*v),
+            Principal::User {
+                role: Role::BpoAgent,
+                vendor_id: None,
+                ..
+            } => TicketScope::Nothing,
+            _ => TicketScope::All,
+        }
+    }
+
+    /// The actor recorded on events for this principal.
+    #[must_use]
+    pub fn actor(&self) -> crate::Actor {
+        match self {
+            Principal::User { id, .. } => crate::Actor::User { id: *id },
+            Principal::Token { name, .. } => crate::Actor::Api {
+                client: name.clone(),
+            },
+            Principal::System => crate::Actor::System,
+        }
+    }
+}
+
+/// The permission matrix as a Markdown table (for the docs and `paydesk permissions`).
+#[must_use]
+pub fn matrix_markdown() -> String {
+    let mut out = String::from("| action |");
+    for r in Role::ALL {
+        out.push_str(&format!(" {} |", r.as_str()));
+    }
+    out.push_str(" API token scope |\n|---|");
+    for _ in Role::ALL {
+        out.push_str(":-:|");
+    }
+    out.push_str("---|\n");
+    for (action, _) in MATRIX {
+        out.push_str(&format!("| `{}` |", action.as_str()));
+        for r in Role::ALL {
+            out.push_str(if role_allows(*r, *action) {
+                " ✔ |"
+            } else {
+                " |"
+            });
+        }
+        let scope =
+            scope_for(*action).map_or("(none)".to_string(), |s| format!("`{}`", s.as_str()));
+        out.push_str(&format!(" {scope} |\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_is_in_the_matrix_once() {
+        for a in Action::ALL {
+            assert_eq!(MATRIX.iter().filter(|(x, _)| x == a).count(), 1, "{a}");
+        }
+    }
+
+    #[test]
+    fn bpo_agents_never_see_pii_or_admin() {
+        for a in [
+            A::CustomerPii,
+            A::CustomerExport,
+            A::UserManage,
+            A::TokenManage,
+            A::AuditRead,
+        ] {
+            assert!(!role_allows(Role::BpoAgent, a), "{a}");
+        }
+    }
+
+    #[test]
+    fn vendorless_bpo_agent_sees_nothing() {
+        let p = Principal::User {
+            id: UserId(1),
+            role: Role::BpoAgent,
+            vendor_id: None,
+        };
+        assert_eq!(p.ticket_scope(), TicketScope::Nothing);
+    }
+
+    #[test]
+    fn tokens_follow_scopes() {
+        let t = Principal::Token {
+            id: 1,
+            name: "mail".into(),
+            scopes: vec![Scope::Intake],
+        };
+        assert!(t.may(A::TicketCreate) && t.may(A::TicketReply));
+        assert!(!t.may(A::TicketRead) && !t.may(A::CustomerPii) && !t.may(A::UserManage));
+    }
+
+    #[test]
+    fn matrix_prints_every_role_and_action() {
+        let md = matrix_markdown();
+        assert!(Role::ALL.iter().all(|r| md.contains(r.as_str())));
+        assert_eq!(md.lines().count(), 2 + MATRIX.len());
+    }
+}
