@@ -50,6 +50,33 @@ pub(crate) async fn append(tx: &mut Tx, e: &NewEvent) -> Result<EventId, StoreEr
     Ok(EventId(id))
 }
 
+/// Appends several events in one statement, in order (ids grow in slice order).
+pub(crate) async fn append_all(tx: &mut Tx, events: &[NewEvent]) -> Result<(), StoreError> {
+    // Well under both engines' limits on bound parameters per statement.
+    for chunk in events.chunks(500) {
+        let mut values = Vec::with_capacity(chunk.len() * 8);
+        for e in chunk {
+            let (kind, id, label) = actor_columns(&e.actor);
+            values.extend(args![
+                e.ticket_id.map(TicketId::get),
+                e.customer_id.map(CustomerId::get),
+                kind,
+                id,
+                label,
+                e.at.0,
+                e.kind.as_str(),
+                e.data.to_string(),
+            ]);
+        }
+        let sql = format!(
+            "INSERT INTO events (ticket_id, customer_id, actor_kind, actor_id, actor_label, at, kind, data) VALUES {}",
+            crate::sql::value_rows(chunk.len(), 8)
+        );
+        tx.exec(&sql, &values).await?;
+    }
+    Ok(())
+}
+
 pub(crate) fn event_from_row(row: &Row) -> Result<Event, StoreError> {
     Ok(Event {
         id: EventId(row.i64("id")?),

@@ -3,13 +3,16 @@
 //! With `synchronous = FULL` every commit waits for the disk. Creating tickets one per
 //! transaction would make the disk's flush time the desk's ceiling, so concurrent single
 //! creates are queued to one task that writes up to [`MAX_GROUP`] of them in one
-//! transaction, each inside its own savepoint: a failing insert rolls back alone and
-//! gets its own error, the others commit together. Every caller is answered only after
+//! transaction, with one multi-row statement per table. If the group fails (a bad
+//! reference, a reused idempotency key), it is rolled back to a savepoint and retried one
+//! ticket at a time, each in its own savepoint: a failing insert fails alone, the others
+//! commit together. Every caller is answered only after
 //! the shared commit is durable, so an acknowledged ticket is always on disk.
 
 use crate::error::StoreError;
 use crate::sql::Tx;
 use crate::ticket::{IdempotencyKey, TicketRecord, insert_with_key};
+use crate::ticket_insert;
 use paydesk_domain::ticket::Ticket;
 use tokio::sync::{mpsc, oneshot};
 
@@ -95,10 +98,16 @@ where
             return;
         }
     };
-    let mut outcomes = Vec::with_capacity(group.len());
-    for job in &group {
-        outcomes.push(insert_isolated(&mut tx, &job.record, job.key.as_ref()).await);
-    }
+    let outcomes = match insert_group(&mut tx, &group).await {
+        Ok(outcomes) => outcomes,
+        Err(e) => {
+            let cause = e.to_string();
+            for job in group {
+                let _ = job.reply.send(Err(StoreError::Open(cause.clone())));
+            }
+            return;
+        }
+    };
     let committed = tx.commit().await;
     for (job, outcome) in group.into_iter().zip(outcomes) {
         let answer = match (&committed, outcome) {
@@ -107,6 +116,31 @@ where
         };
         let _ = job.reply.send(answer);
     }
+}
+
+/// The whole group in one go; if that fails (a bad reference, a reused key), each ticket
+/// alone, so that only the failing ones fail.
+async fn insert_group(
+    tx: &mut Tx,
+    group: &[Job],
+) -> Result<Vec<Result<Ticket, StoreError>>, StoreError> {
+    tx.exec("SAVEPOINT whole_group", &[]).await?;
+    let all: Vec<_> = group.iter().map(|j| (&j.record, j.key.as_ref())).collect();
+    match ticket_insert::insert_all(tx, &all).await {
+        Ok(tickets) => {
+            tx.exec("RELEASE whole_group", &[]).await?;
+            return Ok(tickets.into_iter().map(Ok).collect());
+        }
+        Err(_) => {
+            tx.exec("ROLLBACK TO whole_group", &[]).await?;
+            tx.exec("RELEASE whole_group", &[]).await?;
+        }
+    }
+    let mut outcomes = Vec::with_capacity(group.len());
+    for job in group {
+        outcomes.push(insert_isolated(tx, &job.record, job.key.as_ref()).await);
+    }
+    Ok(outcomes)
 }
 
 async fn insert_isolated(

@@ -16,6 +16,7 @@ mod message;
 mod search;
 mod staff;
 mod ticket;
+mod ticket_insert;
 mod ticket_list;
 
 pub use customer::CustomerFilter;

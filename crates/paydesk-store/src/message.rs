@@ -34,6 +34,17 @@ pub(crate) async fn insert(
     ticket_id: TicketId,
     m: &NewMessage,
 ) -> Result<Message, StoreError> {
+    let stored = insert_row(tx, ticket_id, m).await?;
+    search::index(tx, ticket_id, &m.body).await?;
+    Ok(stored)
+}
+
+/// Inserts one message and its attachments, without indexing its text.
+async fn insert_row(
+    tx: &mut Tx,
+    ticket_id: TicketId,
+    m: &NewMessage,
+) -> Result<Message, StoreError> {
     let (author_kind, author_id) = author_columns(&m.author);
     let id = tx
         .insert_id(
@@ -49,7 +60,6 @@ pub(crate) async fn insert(
         )
         .await?;
     }
-    search::index(tx, ticket_id, &m.body).await?;
     Ok(Message {
         id: MessageId(id),
         ticket_id,
@@ -59,6 +69,58 @@ pub(crate) async fn insert(
         attachments: m.attachments.clone(),
         created_at: m.at,
     })
+}
+
+/// Inserts a new ticket's messages in order (their text is indexed with the ticket's, by
+/// the caller). Runs of messages without attachments go in one statement each.
+pub(crate) async fn insert_all(
+    tx: &mut Tx,
+    ticket_id: TicketId,
+    messages: &[NewMessage],
+) -> Result<(), StoreError> {
+    let mut plain: Vec<&NewMessage> = Vec::new();
+    for m in messages {
+        if m.attachments.is_empty() && plain.len() < 500 {
+            plain.push(m);
+            continue;
+        }
+        insert_plain(tx, ticket_id, &plain).await?;
+        plain.clear();
+        if m.attachments.is_empty() {
+            plain.push(m);
+        } else {
+            insert_row(tx, ticket_id, m).await?;
+        }
+    }
+    insert_plain(tx, ticket_id, &plain).await
+}
+
+async fn insert_plain(
+    tx: &mut Tx,
+    ticket_id: TicketId,
+    messages: &[&NewMessage],
+) -> Result<(), StoreError> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let mut values = Vec::with_capacity(messages.len() * 6);
+    for m in messages {
+        let (author_kind, author_id) = author_columns(&m.author);
+        values.extend(args![
+            ticket_id.0,
+            m.visibility.as_str(),
+            author_kind,
+            author_id,
+            &m.body,
+            m.at.0
+        ]);
+    }
+    let sql = format!(
+        "INSERT INTO messages (ticket_id, visibility, author_kind, author_id, body, created_at) VALUES {}",
+        crate::sql::value_rows(messages.len(), 6)
+    );
+    tx.exec(&sql, &values).await?;
+    Ok(())
 }
 
 fn message_from_row(row: &Row, attachments: Vec<AttachmentMeta>) -> Result<Message, StoreError> {

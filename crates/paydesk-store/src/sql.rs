@@ -87,6 +87,16 @@ pub fn placeholders(start: usize, count: usize) -> String {
         .join(", ")
 }
 
+/// `($1, $2), ($3, $4), ...`: `rows` groups of `cols` numbered placeholders, for multi-row
+/// `INSERT ... VALUES`.
+#[must_use]
+pub fn value_rows(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", placeholders(r * cols + 1, cols)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Converts sea-query's bound values (from a statement built once and rendered per engine).
 pub fn from_sea_values(values: sea_query::Values) -> Vec<Value> {
     values

@@ -3,7 +3,7 @@
 
 use crate::error::StoreError;
 use crate::sql::{Row, Tx};
-use crate::{Store, args, event, message, search};
+use crate::{Store, args, event, message, search, ticket_insert};
 use paydesk_domain::event::NewEvent;
 use paydesk_domain::message::{Message, NewMessage};
 use paydesk_domain::ticket::Ticket;
@@ -54,70 +54,31 @@ pub(crate) fn ticket_from_row(row: &Row, tags: Vec<String>) -> Result<Ticket, St
     })
 }
 
-async fn insert_record(tx: &mut Tx, record: &TicketRecord) -> Result<TicketId, StoreError> {
-    let t = &record.ticket;
-    let id = tx
-        .insert_id(
-            "INSERT INTO tickets (subject, status, priority, channel, business_line, category, queue_id, \
-             assignee_id, customer_id, language, version, created_at, updated_at, solved_at, closed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $13, $14) RETURNING id",
-            &args![
-                &t.subject,
-                t.status.as_str(),
-                t.priority.as_str(),
-                t.channel.as_str(),
-                t.business_line.as_str(),
-                t.category.as_deref(),
-                t.queue_id.map(QueueId::get),
-                t.assignee_id.map(UserId::get),
-                t.customer_id.map(CustomerId::get),
-                &t.language,
-                t.created_at.0,
-                t.updated_at.0,
-                t.solved_at.map(|x| x.0),
-                t.closed_at.map(|x| x.0),
-            ],
-        )
-        .await?;
-    let id = TicketId(id);
-    insert_tags(tx, id, &t.tags).await?;
-    search::index(tx, id, &t.subject).await?;
-    for m in &record.messages {
-        message::insert(tx, id, m).await?;
-    }
-    for e in &record.events {
-        let mut e = e.clone();
-        e.ticket_id.get_or_insert(id);
-        event::append(tx, &e).await?;
-    }
-    Ok(id)
-}
-
-/// Inserts a ticket and its idempotency key inside `tx`, and reads it back.
+/// Inserts one ticket and its idempotency key inside `tx`; returns the stored ticket.
 pub(crate) async fn insert_with_key(
     tx: &mut Tx,
     record: &TicketRecord,
     key: Option<&IdempotencyKey>,
 ) -> Result<Ticket, StoreError> {
-    let id = insert_record(tx, record).await?;
-    if let Some(k) = key {
-        tx.exec(
-            "INSERT INTO idempotency_keys (scope, key, request_hash, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-            &args![&k.scope, &k.key, &k.request_hash, id.0, record.ticket.created_at.0],
-        )
-        .await?;
-    }
-    load(tx, id).await
+    let mut stored = ticket_insert::insert_all(tx, &[(record, key)]).await?;
+    stored
+        .pop()
+        .ok_or_else(|| StoreError::Corrupt("insert returned no ticket".into()))
 }
 
 async fn insert_tags(tx: &mut Tx, id: TicketId, tags: &[String]) -> Result<(), StoreError> {
-    for tag in tags {
-        tx.exec(
-            "INSERT INTO ticket_tags (ticket_id, tag) VALUES ($1, $2)",
-            &args![id.0, tag],
-        )
-        .await?;
+    if tags.is_empty() {
+        return Ok(());
     }
+    let mut values = Vec::with_capacity(tags.len() * 2);
+    for tag in tags {
+        values.extend(args![id.0, tag]);
+    }
+    let sql = format!(
+        "INSERT INTO ticket_tags (ticket_id, tag) VALUES {}",
+        crate::sql::value_rows(tags.len(), 2)
+    );
+    tx.exec(&sql, &values).await?;
     Ok(())
 }
 
@@ -168,12 +129,10 @@ impl Store {
         records: &[TicketRecord],
     ) -> Result<Vec<TicketId>, StoreError> {
         let mut tx = self.write().await?;
-        let mut ids = Vec::with_capacity(records.len());
-        for r in records {
-            ids.push(insert_record(&mut tx, r).await?);
-        }
+        let pairs: Vec<_> = records.iter().map(|r| (r, None)).collect();
+        let stored = ticket_insert::insert_all(&mut tx, &pairs).await?;
         tx.commit().await?;
-        Ok(ids)
+        Ok(stored.into_iter().map(|t| t.id).collect())
     }
 
     /// The ticket a client's idempotency key created, with the request hash recorded then.
@@ -258,9 +217,7 @@ impl Store {
             Some(m) => Some(message::insert(&mut tx, ticket.id, m).await?),
             None => None,
         };
-        for e in events {
-            event::append(&mut tx, e).await?;
-        }
+        event::append_all(&mut tx, events).await?;
         tx.commit().await?;
         Ok(stored)
     }

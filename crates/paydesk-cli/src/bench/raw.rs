@@ -1,15 +1,17 @@
 //! The baseline: the rows the service layer would store, written as plain SQL.
 //!
-//! The rows are the service layer's own records (built before the clock starts), so both
-//! phases store the same tickets, tags, messages, search entries and events; here they go
-//! straight to `INSERT`s, one statement per row as the store does, `--batch` tickets per
-//! transaction, with no redaction, validation or service in between.
+//! The rows come from the service layer's own records (built before the clock starts), so
+//! both phases store the same tickets, tags, messages, search entries and events. Here they
+//! go straight into multi-row `INSERT`s with ids chosen by the bench (the database is
+//! fresh), `--batch` tickets per transaction: no redaction, validation, events logic or
+//! service in between. That is the fastest way plain SQL can store these rows, so it is
+//! the yardstick for the service layer.
 
 use super::report::Measurement;
 use indicatif::ProgressBar;
 use paydesk_domain::message::Author;
 use paydesk_domain::{Actor, CustomerId, QueueId, UserId};
-use paydesk_store::sql::Tx;
+use paydesk_store::sql::{Tx, Value, value_rows};
 use paydesk_store::{Store, TicketRecord, args};
 use std::time::Instant;
 
@@ -20,11 +22,12 @@ pub async fn run(
     bar: &ProgressBar,
 ) -> anyhow::Result<Measurement> {
     let started = Instant::now();
+    let mut next_id = 1_i64;
     for chunk in records.chunks(batch.max(1)) {
         let mut tx = store.write().await?;
-        for record in chunk {
-            insert(&mut tx, record).await?;
-        }
+        let rows = Rows::of(chunk, next_id);
+        next_id += i64::try_from(chunk.len())?;
+        rows.insert(&mut tx).await?;
         tx.commit().await?;
         bar.inc(chunk.len() as u64);
     }
@@ -35,83 +38,102 @@ pub async fn run(
     })
 }
 
-async fn insert(tx: &mut Tx, record: &TicketRecord) -> anyhow::Result<()> {
-    let t = &record.ticket;
-    let id = tx
-        .insert_id(
-            "INSERT INTO tickets (subject, status, priority, channel, business_line, category, queue_id, \
-             assignee_id, customer_id, language, version, created_at, updated_at, solved_at, closed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $13, $14) RETURNING id",
-            &args![
-                &t.subject,
-                t.status.as_str(),
-                t.priority.as_str(),
-                t.channel.as_str(),
-                t.business_line.as_str(),
-                t.category.as_deref(),
-                t.queue_id.map(QueueId::get),
-                t.assignee_id.map(UserId::get),
-                t.customer_id.map(CustomerId::get),
-                &t.language,
-                t.created_at.0,
-                t.updated_at.0,
-                t.solved_at.map(|x| x.0),
-                t.closed_at.map(|x| x.0),
-            ],
-        )
-        .await?;
-    for tag in &t.tags {
-        tx.exec(
-            "INSERT INTO ticket_tags (ticket_id, tag) VALUES ($1, $2)",
-            &args![id, tag],
-        )
-        .await?;
+/// One transaction's rows, table by table.
+#[derive(Default)]
+struct Rows {
+    tickets: Vec<Vec<Value>>,
+    tags: Vec<Vec<Value>>,
+    messages: Vec<Vec<Value>>,
+    search: Vec<Vec<Value>>,
+    events: Vec<Vec<Value>>,
+}
+
+impl Rows {
+    fn of(records: &[TicketRecord], first_id: i64) -> Self {
+        let mut rows = Rows::default();
+        for (id, r) in (first_id..).zip(records) {
+            let t = &r.ticket;
+            rows.tickets.push(
+                args![
+                    id,
+                    &t.subject,
+                    t.status.as_str(),
+                    t.priority.as_str(),
+                    t.channel.as_str(),
+                    t.business_line.as_str(),
+                    t.category.as_deref(),
+                    t.queue_id.map(QueueId::get),
+                    t.assignee_id.map(UserId::get),
+                    t.customer_id.map(CustomerId::get),
+                    &t.language,
+                    1_i64,
+                    t.created_at.0,
+                    t.updated_at.0,
+                    t.solved_at.map(|x| x.0),
+                    t.closed_at.map(|x| x.0),
+                ]
+                .to_vec(),
+            );
+            rows.tags
+                .extend(t.tags.iter().map(|tag| args![id, tag].to_vec()));
+            let mut text = t.subject.clone();
+            for m in &r.messages {
+                let (kind, author) = match &m.author {
+                    Author::Customer { id } => ("customer", id.map(CustomerId::get)),
+                    Author::User { id } => ("user", Some(id.get())),
+                    Author::System => ("system", None),
+                };
+                rows.messages
+                    .push(args![id, m.visibility.as_str(), kind, author, &m.body, m.at.0].to_vec());
+                text.push('\n');
+                text.push_str(&m.body);
+            }
+            rows.search.push(args![text, id].to_vec());
+            for e in &r.events {
+                let (kind, actor, label) = match &e.actor {
+                    Actor::User { id } => ("user", Some(id.get()), None),
+                    Actor::Customer { id } => ("customer", Some(id.get()), None),
+                    Actor::Api { client } => ("api", None, Some(client.as_str())),
+                    Actor::System => ("system", None, None),
+                };
+                let data = e.data.to_string();
+                rows.events
+                    .push(args![id, kind, actor, label, e.at.0, e.kind.as_str(), data].to_vec());
+            }
+        }
+        rows
     }
-    tx.exec(
-        "INSERT INTO ticket_search (body, ticket_id) VALUES ($1, $2)",
-        &args![&t.subject, id],
-    )
-    .await?;
-    for m in &record.messages {
-        let (author_kind, author_id) = match &m.author {
-            Author::Customer { id } => ("customer", id.map(CustomerId::get)),
-            Author::User { id } => ("user", Some(id.get())),
-            Author::System => ("system", None),
-        };
-        tx.exec(
-            "INSERT INTO messages (ticket_id, visibility, author_kind, author_id, body, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &args![id, m.visibility.as_str(), author_kind, author_id, &m.body, m.at.0],
-        )
-        .await?;
-        tx.exec(
-            "INSERT INTO ticket_search (body, ticket_id) VALUES ($1, $2)",
-            &args![&m.body, id],
-        )
-        .await?;
+
+    async fn insert(self, tx: &mut Tx) -> anyhow::Result<()> {
+        let tables = [
+            (
+                "tickets (id, subject, status, priority, channel, business_line, category, queue_id, assignee_id, customer_id, language, version, created_at, updated_at, solved_at, closed_at)",
+                self.tickets,
+            ),
+            ("ticket_tags (ticket_id, tag)", self.tags),
+            (
+                "messages (ticket_id, visibility, author_kind, author_id, body, created_at)",
+                self.messages,
+            ),
+            ("ticket_search (body, ticket_id)", self.search),
+            (
+                "events (ticket_id, actor_kind, actor_id, actor_label, at, kind, data)",
+                self.events,
+            ),
+        ];
+        for (head, rows) in tables {
+            let Some(cols) = rows.first().map(Vec::len) else {
+                continue;
+            };
+            for chunk in rows.chunks(400) {
+                let sql = format!(
+                    "INSERT INTO {head} VALUES {}",
+                    value_rows(chunk.len(), cols)
+                );
+                let values: Vec<Value> = chunk.iter().flatten().cloned().collect();
+                tx.exec(&sql, &values).await?;
+            }
+        }
+        Ok(())
     }
-    for e in &record.events {
-        let (actor_kind, actor_id, actor_label) = match &e.actor {
-            Actor::User { id } => ("user", Some(id.get()), None),
-            Actor::Customer { id } => ("customer", Some(id.get()), None),
-            Actor::Api { client } => ("api", None, Some(client.as_str())),
-            Actor::System => ("system", None, None),
-        };
-        tx.exec(
-            "INSERT INTO events (ticket_id, customer_id, actor_kind, actor_id, actor_label, at, kind, data) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &args![
-                id,
-                e.customer_id.map(CustomerId::get),
-                actor_kind,
-                actor_id,
-                actor_label,
-                e.at.0,
-                e.kind.as_str(),
-                e.data.to_string(),
-            ],
-        )
-        .await?;
-    }
-    Ok(())
 }
