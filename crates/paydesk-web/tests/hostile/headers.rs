@@ -5,68 +5,69 @@ use crate::target::{TARGETS, Target};
 use axum::http::HeaderValue;
 use serde_json::json;
 
-fn header_values(items: &[&'static str]) -> Vec<HeaderValue> {
-    items.iter().map(|s| HeaderValue::from_static(s)).collect()
+/// Header values from text, then from bytes that are not all text.
+fn header_values(texts: &[&str], bytes: &[&[u8]]) -> Vec<HeaderValue> {
+    texts
+        .iter()
+        .map(|t| t.as_bytes())
+        .chain(bytes.iter().copied())
+        .map(|b| HeaderValue::from_bytes(b).unwrap())
+        .collect()
 }
 
 pub fn content_types() -> Vec<HeaderValue> {
-    let mut out = header_values(&[
-        "text/plain",
-        "application/xml",
-        "application/json; charset=latin1",
-        "application/json; charset=utf-16",
-        "application/problem+json",
-        "application/ld+json",
-        "APPLICATION/JSON",
-        "application/jsonx",
-        "multipart/form-data; boundary=x",
-        "application/x-www-form-urlencoded",
-        "",
-        ";",
-        "application/",
-        "+json",
-        "json",
-        "*/*",
-    ]);
-    out.push(HeaderValue::from_bytes(b"application/json\xff").unwrap());
-    out.push(HeaderValue::from_bytes("application/jsön".as_bytes()).unwrap());
-    out
+    header_values(
+        &[
+            "text/plain",
+            "application/xml",
+            "application/json; charset=latin1",
+            "application/json; charset=utf-16",
+            "application/problem+json",
+            "application/ld+json",
+            "APPLICATION/JSON",
+            "application/jsonx",
+            "multipart/form-data; boundary=x",
+            "application/x-www-form-urlencoded",
+            "",
+            ";",
+            "application/",
+            "+json",
+            "json",
+            "*/*",
+        ],
+        &[b"application/json\xff", "application/jsön".as_bytes()],
+    )
 }
 
 pub fn idempotency_keys() -> Vec<HeaderValue> {
-    let mut out = header_values(&["", " ", "a b", "\t", "k1", "K1", "x"]
-        .iter()
-        .map(|s| HeaderValue::from_static(s))
-        .collect();
-    out.push(HeaderValue::from_str(&"k".repeat(300)).unwrap());
-    out.push(HeaderValue::from_str(&"k".repeat(255)).unwrap());
-    out.push(HeaderValue::from_bytes(b"\xff\xfe").unwrap());
-    out.push(HeaderValue::from_bytes("ключ".as_bytes()).unwrap());
-    out.push(HeaderValue::from_bytes(b"key\x80").unwrap());
-    out
+    let (long, at_limit) = ("k".repeat(300), "k".repeat(255));
+    header_values(
+        &["", " ", "a b", "\t", "k1", "K1", "x", &long, &at_limit],
+        &[b"\xff\xfe", "ключ".as_bytes(), b"key\x80"],
+    )
 }
 
 pub fn if_matches() -> Vec<HeaderValue> {
-    let mut out = header_values(&[
-        "abc",
-        "\"\"",
-        "*",
-        "W/\"1\"",
-        "\"99999999999999999999\"",
-        "\"-1\"",
-        "\"0\"",
-        "1, 2",
-        "\"1\"",
-        "1",
-        "",
-        "\"9223372036854775807\"",
-        "\"-9223372036854775808\"",
-        "\"1.0\"",
-        "W/",
-    ]);
-    out.push(HeaderValue::from_bytes(b"\"\xff\"").unwrap());
-    out.push(HeaderValue::from_bytes("\"١\"".as_bytes()).unwrap());
-    out
+    header_values(
+        &[
+            "abc",
+            "\"\"",
+            "*",
+            "W/\"1\"",
+            "\"99999999999999999999\"",
+            "\"-1\"",
+            "\"0\"",
+            "1, 2",
+            "\"1\"",
+            "1",
+            "",
+            "\"9223372036854775807\"",
+            "\"-9223372036854775808\"",
+            "\"1.0\"",
+            "W/",
+        ],
+        &[b"\"\xff\"", "\"١\"".as_bytes()],
+    )
 }
 
 impl Run {

@@ -6,7 +6,8 @@
 //!
 //! [`run`] sends and checks; [`target`] knows each writing route and a body it accepts;
 //! [`values`], [`queries`] and [`mangle`] are the hostile material; each family of attack
-//! lives in its own module ([`routes`], [`bodies`], [`headers`], [`state`], [`random`]).
+//! lives in its own module ([`routes`], [`bodies`], [`contents`], [`headers`], [`state`],
+//! [`random`]).
 
 #![allow(
     clippy::unwrap_used,
@@ -19,6 +20,7 @@
 mod common;
 
 mod bodies;
+mod contents;
 mod headers;
 mod mangle;
 mod queries;

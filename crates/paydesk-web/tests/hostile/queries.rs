@@ -4,15 +4,10 @@ use crate::values::{strings, weird_texts};
 
 /// Percent-encodes everything but unreserved characters.
 fn enc(text: &str) -> String {
-    enc_bytes(text.as_bytes())
-}
-
-fn enc_bytes(bytes: &[u8]) -> String {
-    bytes
-        .iter()
+    text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(*b).to_string()
+                char::from(b).to_string()
             }
             _ => format!("%{b:02X}"),
         })
@@ -36,8 +31,30 @@ fn b64(text: &[u8]) -> String {
     out
 }
 
+/// Each cursor after each of `prefixes`.
+fn with_cursors(prefixes: &[&str]) -> Vec<String> {
+    cursors()
+        .iter()
+        .flat_map(|c| prefixes.iter().map(move |p| format!("{p}cursor={c}")))
+        .collect()
+}
+
+/// `key=<text>` for each key with each of the first odd texts, percent-encoded.
+fn with_weird_texts(keys: &[&str]) -> Vec<String> {
+    weird_texts()
+        .iter()
+        .take(16)
+        .flat_map(|w| keys.iter().map(move |k| format!("{k}={}", enc(w))))
+        .collect()
+}
+
+/// `key=` and `part` again and again.
+fn long(key: &str, part: &str, times: usize) -> String {
+    format!("{key}={}", part.repeat(times))
+}
+
 /// Valid-looking cursors that the store never issued.
-pub fn cursors() -> Vec<String> {
+fn cursors() -> Vec<String> {
     let mut out = strings(&[
         "",
         "!!!",
@@ -70,7 +87,6 @@ pub fn cursors() -> Vec<String> {
 }
 
 pub fn ticket_queries() -> Vec<String> {
-    let long_q = enc(&"word ".repeat(5000));
     let mut out = strings(&[
         "limit=-1",
         "limit=abc",
@@ -146,19 +162,14 @@ pub fn ticket_queries() -> Vec<String> {
         "q=payout:*",
         "q=!payout",
     ]);
-    out.push(format!("q={long_q}"));
-    out.push(format!("tag={}", "t".repeat(10_000)));
-    out.push(format!("category={}", "c".repeat(10_000)));
-    out.push(format!("status={}", "open,".repeat(2_000)));
-    for c in cursors() {
-        out.push(format!("cursor={c}"));
-        out.push(format!("limit=2&status=new,open&cursor={c}"));
-    }
-    for w in weird_texts().iter().take(16) {
-        out.push(format!("q={}", enc(w)));
-        out.push(format!("tag={}", enc(w)));
-        out.push(format!("category={}", enc(w)));
-    }
+    out.extend([
+        format!("q={}", enc(&"word ".repeat(5000))),
+        long("tag", "t", 10_000),
+        long("category", "c", 10_000),
+        long("status", "open,", 2_000),
+    ]);
+    out.extend(with_cursors(&["", "limit=2&status=new,open&"]));
+    out.extend(with_weird_texts(&["q", "tag", "category"]));
     out
 }
 
@@ -182,15 +193,9 @@ pub fn customer_queries() -> Vec<String> {
         "email=%FF",
         "tier=vip",
     ]);
-    out.push(format!("email={}", "e".repeat(10_000)));
-    out.push(format!("name={}", "n".repeat(10_000)));
-    for c in cursors() {
-        out.push(format!("cursor={c}"));
-    }
-    for w in weird_texts().iter().take(16) {
-        out.push(format!("email={}", enc(w)));
-        out.push(format!("name={}", enc(w)));
-    }
+    out.extend([long("email", "e", 10_000), long("name", "n", 10_000)]);
+    out.extend(with_cursors(&[""]));
+    out.extend(with_weird_texts(&["email", "name"]));
     out
 }
 
@@ -206,6 +211,6 @@ pub fn timeline_queries() -> Vec<String> {
         "%ZZ",
         "limit=%FF",
     ]);
-    out.extend(cursors().into_iter().map(|c| format!("cursor={c}")));
+    out.extend(with_cursors(&[""]));
     out
 }

@@ -1,5 +1,6 @@
 //! The routes that take a body, where each request goes, and a body each would accept.
 
+use crate::rng::Rng;
 use crate::run::{Case, Run};
 use crate::values::{hostile_ids, hostile_numbers};
 use axum::http::Method;
@@ -22,6 +23,15 @@ pub const TARGETS: [Target; 5] = [
     Target::PatchCustomer,
 ];
 
+/// Mostly one of `existing`, sometimes one of `hostile`.
+fn mostly<T: ToString>(rng: &mut Rng, existing: &[T], hostile: fn() -> Vec<String>) -> String {
+    if rng.chance(85) {
+        rng.pick(existing).to_string()
+    } else {
+        rng.pick(&hostile()).clone()
+    }
+}
+
 /// The top-level field names of a body.
 pub fn fields(body: &Value) -> Vec<String> {
     body.as_object()
@@ -32,19 +42,11 @@ pub fn fields(body: &Value) -> Vec<String> {
 impl Run {
     /// A ticket number: mostly one that exists, sometimes a hostile one.
     fn number(&mut self) -> String {
-        if self.rng.chance(85) {
-            self.rng.pick(&self.tickets).clone()
-        } else {
-            self.rng.pick(&hostile_numbers()).clone()
-        }
+        mostly(&mut self.rng, &self.tickets, hostile_numbers)
     }
 
     fn customer(&mut self) -> String {
-        if self.rng.chance(85) {
-            self.rng.pick(&self.customers).to_string()
-        } else {
-            self.rng.pick(&hostile_ids()).clone()
-        }
+        mostly(&mut self.rng, &self.customers, hostile_ids)
     }
 
     fn uri(&mut self, target: Target) -> (Method, String) {
