@@ -29,9 +29,25 @@ pub enum AppError {
     IdempotencyKeyReused,
     #[error("{0}")]
     Duplicate(String),
+    /// The caller's role or token scopes do not allow this action.
+    #[error("you are not allowed to {}", action.as_str().replace('_', " "))]
+    Forbidden {
+        action: paydesk_domain::policy::Action,
+    },
     /// A storage failure the caller cannot fix.
     #[error("storage failure: {0}")]
     Store(StoreError),
+    /// Sign-in refused: unknown email, wrong password, no password or an inactive account.
+    /// Never says which, so answers do not tell whether an email has an account.
+    #[error("the email or the password is not right")]
+    SignInFailed,
+    /// Too many failed sign-ins for this email or from this address; tries are refused,
+    /// even with the right password, until the back-off has passed.
+    #[error("too many failed sign-ins; try again in {retry_after_secs} seconds")]
+    TooManyAttempts { retry_after_secs: u64 },
+    /// No live session or valid API token came with the request.
+    #[error("sign in, or send a valid API token as Authorization: Bearer")]
+    Unauthenticated,
 }
 
 impl AppError {
@@ -45,7 +61,11 @@ impl AppError {
             Self::VersionConflict { .. } => "version_conflict",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::Duplicate(_) => "duplicate",
+            Self::Forbidden { .. } => "forbidden",
             Self::Store(e) => e.code(),
+            Self::SignInFailed => "sign_in_failed",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::Unauthenticated => "unauthenticated",
         }
     }
 

@@ -4,6 +4,8 @@
 //! store commit the change with its events in one transaction. Time comes from an
 //! injected [`Clock`], so tests are exact.
 
+pub mod access;
+pub mod caller;
 pub mod clock;
 pub mod customers;
 pub mod demo;
@@ -12,6 +14,7 @@ pub mod password;
 pub mod tickets;
 pub mod users;
 
+pub use caller::Caller;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::AppError;
 
@@ -23,12 +26,17 @@ use std::sync::Arc;
 pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
+    access: access::AccessSettings,
 }
 
 impl App {
     #[must_use]
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self {
+            store,
+            clock,
+            access: access::AccessSettings::default(),
+        }
     }
 
     /// The store, for health checks and tools that work below the use cases.

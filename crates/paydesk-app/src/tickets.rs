@@ -1,17 +1,20 @@
 //! Ticket use cases: create (idempotently), read, list, reply, change, timeline.
 
+mod change;
 mod input;
+mod read;
 
 pub use input::{NewTicketInput, TicketChange};
 
-use crate::App;
 use crate::error::AppError;
+use crate::{App, Caller};
 use paydesk_domain::event::{EventKind, NewEvent};
 use paydesk_domain::message::{Author, Message, NewMessage, Visibility};
+use paydesk_domain::policy::Action;
 use paydesk_domain::redaction::redact;
-use paydesk_domain::ticket::{Status, Ticket};
+use paydesk_domain::ticket::Ticket;
 use paydesk_domain::{Actor, TicketId};
-use paydesk_store::{IdempotencyKey, Page, PageRequest, StoreError, TicketFilter, TicketRecord};
+use paydesk_store::{IdempotencyKey, StoreError, TicketRecord};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -76,7 +79,29 @@ pub(crate) fn refuse_nul(field: &str, text: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-fn refuse_nul_in_attachments(
+/// For short structured fields (tags, category, emails, languages) that cannot be masked
+/// in place: refuses NUL characters and anything that looks like card data, so that a
+/// card number typed into the wrong box is refused rather than stored.
+pub(crate) fn refuse_unstorable(field: &str, text: &str) -> Result<(), AppError> {
+    refuse_nul(field, text)?;
+    if paydesk_domain::redaction::contains_card_data(text) {
+        return Err(AppError::invalid(
+            field,
+            "looks like a card number or security code; never send card data",
+        ));
+    }
+    Ok(())
+}
+
+/// Tags and category are labels: a card number in one is refused, not masked.
+pub(crate) fn refuse_tag_fields(tags: &[String], category: Option<&str>) -> Result<(), AppError> {
+    for tag in tags {
+        refuse_unstorable("tags", tag)?;
+    }
+    refuse_unstorable("category", category.unwrap_or(""))
+}
+
+pub(crate) fn refuse_nul_in_attachments(
     attachments: &[paydesk_domain::message::AttachmentMeta],
 ) -> Result<(), AppError> {
     for a in attachments {
@@ -86,7 +111,7 @@ fn refuse_nul_in_attachments(
     Ok(())
 }
 
-fn author_of(actor: &Actor) -> Author {
+pub(crate) fn author_of(actor: &Actor) -> Author {
     match actor {
         Actor::User { id } => Author::User { id: *id },
         Actor::Customer { id } => Author::Customer { id: Some(*id) },
@@ -100,10 +125,13 @@ impl App {
     /// the same key with a different request is refused.
     pub async fn create_ticket(
         &self,
-        actor: &Actor,
+        caller: &Caller,
         input: NewTicketInput,
         idempotency_key: Option<&str>,
     ) -> Result<Created, AppError> {
+        caller.require(Action::TicketCreate)?;
+        self.check_new_ticket_queue(caller, input.queue_id).await?;
+        let actor = &caller.actor();
         let key = match idempotency_key {
             Some(k) => Some(self.idempotency_key(actor, k, &input)?),
             None => None,
@@ -132,9 +160,14 @@ impl App {
     /// naming its index.
     pub async fn create_tickets(
         &self,
-        actor: &Actor,
+        caller: &Caller,
         inputs: Vec<NewTicketInput>,
     ) -> Result<Vec<TicketId>, AppError> {
+        caller.require(Action::TicketCreate)?;
+        for input in &inputs {
+            self.check_new_ticket_queue(caller, input.queue_id).await?;
+        }
+        let actor = &caller.actor();
         let records = inputs
             .into_iter()
             .enumerate()
@@ -159,6 +192,8 @@ impl App {
         refuse_nul("subject", &input.subject)?;
         refuse_nul("body", &input.body)?;
         refuse_nul_in_attachments(&input.attachments)?;
+        refuse_tag_fields(&input.tags, input.category.as_deref())?;
+        refuse_unstorable("language", &input.language)?;
         let now = self.clock.now();
         let mut events = Vec::new();
         let subject = redacted(&input.subject, "subject", None, actor, now, &mut events);
@@ -247,13 +282,31 @@ impl App {
             Actor::Api { client } => format!("api:{client}"),
             Actor::System => "system".into(),
         };
-        let digest = Sha256::digest(format!("{input:?}").as_bytes());
-        let request_hash = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let request_hash = hex(&Sha256::digest(format!("{input:?}").as_bytes()));
+        // Keys are client text: keep only their hash, so nothing a client sends there
+        // (a card number by mistake) is ever stored.
         Ok(IdempotencyKey {
             scope,
-            key: key.to_string(),
+            key: hex(&Sha256::digest(key.as_bytes())),
             request_hash,
         })
+    }
+
+    /// A caller limited to some queues may only create tickets in them.
+    async fn check_new_ticket_queue(
+        &self,
+        caller: &Caller,
+        queue: Option<paydesk_domain::QueueId>,
+    ) -> Result<(), AppError> {
+        if self.queue_in_scope(caller, queue).await? {
+            Ok(())
+        } else {
+            Err(AppError::invalid(
+                "queue_id",
+                "name one of the queues you work",
+            ))
+        }
     }
 
     async fn replay(&self, key: &IdempotencyKey) -> Result<Option<Created>, AppError> {
@@ -266,218 +319,9 @@ impl App {
             None => Ok(None),
         }
     }
-
-    /// One ticket with its messages. Errors: [`AppError::NotFound`].
-    pub async fn ticket(&self, id: TicketId) -> Result<TicketView, AppError> {
-        let ticket = self.store.ticket(id).await?;
-        let messages = self.store.messages(id).await?;
-        Ok(TicketView { ticket, messages })
-    }
-
-    /// Tickets matching `filter`, newest first.
-    pub async fn list_tickets(
-        &self,
-        filter: &TicketFilter,
-        page: &PageRequest,
-    ) -> Result<Page<Ticket>, AppError> {
-        refuse_nul("category", filter.category.as_deref().unwrap_or(""))?;
-        refuse_nul("tag", filter.tag.as_deref().unwrap_or(""))?;
-        Ok(self.store.list_tickets(filter, page).await?)
-    }
-
-    /// A ticket's events, oldest first.
-    pub async fn timeline(
-        &self,
-        id: TicketId,
-        page: &PageRequest,
-    ) -> Result<Page<paydesk_domain::event::Event>, AppError> {
-        Ok(self.store.timeline(id, page).await?)
-    }
-
-    /// Adds a reply or internal note. A customer's reply reopens a pending or solved
-    /// ticket; a staff member's first public reply opens a new one. A closed ticket refuses.
-    pub async fn add_message(
-        &self,
-        actor: &Actor,
-        id: TicketId,
-        reply: NewReply,
-    ) -> Result<(Ticket, Message), AppError> {
-        let now = self.clock.now();
-        let current = self.store.ticket(id).await?;
-        check_version(&current, reply.expected_version)?;
-        if reply.body.trim().is_empty() {
-            return Err(AppError::invalid("body", "must not be empty"));
-        }
-        if reply.body.len() > paydesk_domain::message::BODY_MAX {
-            return Err(AppError::invalid(
-                "body",
-                format!("at most {} bytes", paydesk_domain::message::BODY_MAX),
-            ));
-        }
-        refuse_nul("body", &reply.body)?;
-        refuse_nul_in_attachments(&reply.attachments)?;
-        let mut events = Vec::new();
-        let body = redacted(&reply.body, "body", Some(id), actor, now, &mut events);
-        let attachments = reply
-            .attachments
-            .iter()
-            .map(|a| {
-                let mut a = a.clone();
-                a.filename = redacted(
-                    &a.filename,
-                    "attachment_name",
-                    Some(id),
-                    actor,
-                    now,
-                    &mut events,
-                );
-                a
-            })
-            .collect();
-        let mut next = current.clone();
-        let customer_actor;
-        let (actor, author) = if reply.from_customer {
-            if reply.visibility == Visibility::Internal {
-                return Err(AppError::invalid(
-                    "visibility",
-                    "a customer's message is always public",
-                ));
-            }
-            customer_actor = current.customer_id.map(|id| Actor::Customer { id });
-            (
-                customer_actor.as_ref().unwrap_or(actor),
-                Author::Customer {
-                    id: current.customer_id,
-                },
-            )
-        } else {
-            (actor, author_of(actor))
-        };
-        let change = match (reply.from_customer, reply.visibility) {
-            (true, _) => {
-                let was_solved = next.status == Status::Solved;
-                let change = next.on_customer_reply(now)?;
-                if was_solved {
-                    events.push(NewEvent::ticket(
-                        Some(id),
-                        actor,
-                        now,
-                        EventKind::Reopened,
-                        json!({ "by": "customer_reply" }),
-                    ));
-                }
-                change
-            }
-            (false, Visibility::Public) => next.on_agent_reply(now)?,
-            (false, Visibility::Internal) => {
-                if next.status == Status::Closed {
-                    return Err(paydesk_domain::DomainError::TicketClosed.into());
-                }
-                None
-            }
-        };
-        events.extend(NewEvent::from_changes(id, actor, now, change.as_slice()));
-        events.insert(
-            0,
-            NewEvent::ticket(
-                Some(id),
-                actor,
-                now,
-                EventKind::MessageAdded,
-                json!({ "visibility": reply.visibility }),
-            ),
-        );
-        next.version += 1;
-        next.updated_at = now;
-        let message = NewMessage {
-            at: now,
-            visibility: reply.visibility,
-            author,
-            body,
-            attachments,
-        };
-        let stored = self
-            .store
-            .update_ticket(&next, current.version, &events, Some(&message))
-            .await;
-        let stored = self.conflict_aware(stored, &current).await?;
-        let message = stored.ok_or(AppError::Store(StoreError::Corrupt(
-            "message not stored".into(),
-        )))?;
-        Ok((next, message))
-    }
-
-    /// Changes status, priority, assignee, tags, category, queue or subject. With
-    /// `expected_version`, a ticket changed meanwhile is refused with
-    /// [`AppError::VersionConflict`] rather than overwritten.
-    pub async fn change_ticket(
-        &self,
-        actor: &Actor,
-        id: TicketId,
-        change: TicketChange,
-    ) -> Result<Ticket, AppError> {
-        let now = self.clock.now();
-        let current = self.store.ticket(id).await?;
-        check_version(&current, change.expected_version)?;
-        let mut events = Vec::new();
-        let mut patch = change.patch;
-        if let Some(subject) = &patch.subject {
-            refuse_nul("subject", subject)?;
-            patch.subject = Some(redacted(
-                subject,
-                "subject",
-                Some(id),
-                actor,
-                now,
-                &mut events,
-            ));
-        }
-        let mut next = current.clone();
-        let changes = next.apply(&patch, now)?;
-        if changes.is_empty() {
-            return Ok(current);
-        }
-        if changes
-            .iter()
-            .any(|c| c.field == "status" && c.from == json!("solved") && c.to == json!("open"))
-        {
-            events.push(NewEvent::ticket(
-                Some(id),
-                actor,
-                now,
-                EventKind::Reopened,
-                json!({ "by": "change" }),
-            ));
-        }
-        events.extend(NewEvent::from_changes(id, actor, now, &changes));
-        let saved = self
-            .store
-            .update_ticket(&next, current.version, &events, None)
-            .await;
-        self.conflict_aware(saved, &current).await?;
-        Ok(next)
-    }
-
-    async fn conflict_aware<T>(
-        &self,
-        result: Result<T, StoreError>,
-        read: &Ticket,
-    ) -> Result<T, AppError> {
-        match result {
-            Err(StoreError::VersionConflict { .. }) => {
-                let now = self.store.ticket(read.id).await?;
-                Err(AppError::VersionConflict {
-                    entity: "ticket",
-                    sent: read.version,
-                    current: now.version,
-                })
-            }
-            other => other.map_err(AppError::from),
-        }
-    }
 }
 
-fn check_version(current: &Ticket, expected: Option<i64>) -> Result<(), AppError> {
+pub(crate) fn check_version(current: &Ticket, expected: Option<i64>) -> Result<(), AppError> {
     match expected {
         Some(v) if v != current.version => Err(AppError::VersionConflict {
             entity: "ticket",

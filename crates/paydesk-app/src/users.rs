@@ -1,10 +1,11 @@
 //! Staff user use cases.
 
-use crate::App;
 use crate::error::AppError;
 use crate::password;
+use crate::{App, Caller};
 use paydesk_domain::VendorId;
 use paydesk_domain::customer::normalize_email;
+use paydesk_domain::policy::Action;
 use paydesk_domain::role::Role;
 use paydesk_store::{NewUser, StoreError, User};
 
@@ -13,12 +14,14 @@ impl App {
     /// vendor. Errors: [`AppError::Invalid`], [`AppError::Duplicate`] for a taken email.
     pub async fn add_user(
         &self,
+        caller: &Caller,
         email: &str,
         name: &str,
         role: Role,
         vendor_id: Option<VendorId>,
         password: Option<&str>,
     ) -> Result<User, AppError> {
+        caller.require(Action::UserManage)?;
         let email = normalize_email(email)
             .map_err(|_| AppError::invalid("email", "not an email address"))?;
         let name = name.trim();

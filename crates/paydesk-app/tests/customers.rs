@@ -7,11 +7,11 @@
     reason = "a test fails by panicking"
 )]
 
-use paydesk_app::{App, AppError, ManualClock};
+use paydesk_app::{App, AppError, Caller, ManualClock};
+use paydesk_domain::Timestamp;
 use paydesk_domain::customer::{CustomerPatch, NewCustomer, Tier};
 use paydesk_domain::role::Role;
 use paydesk_domain::ticket::BusinessLine;
-use paydesk_domain::{Actor, Timestamp};
 use paydesk_store::{CustomerFilter, PageRequest, Store};
 use paydesk_testkit::on_both_engines;
 use std::sync::Arc;
@@ -38,7 +38,7 @@ fn merchant(name: &str, emails: &[&str]) -> NewCustomer {
 
 async fn customers_are_normalised_and_versioned(store: Store) {
     let app = app(store);
-    let actor = Actor::System;
+    let actor = Caller::system();
     let c = app
         .create_customer(
             &actor,
@@ -110,6 +110,7 @@ async fn customers_are_normalised_and_versioned(store: Store) {
 
     let found = app
         .list_customers(
+            &actor,
             &CustomerFilter {
                 email: Some("OWNER@sari.example".into()),
                 ..Default::default()
@@ -125,6 +126,7 @@ async fn users_have_hashed_passwords_and_unique_emails(store: Store) {
     let app = app(store.clone());
     let u = app
         .add_user(
+            &Caller::system(),
             "Lead@Desk.example",
             "Devon",
             Role::Lead,
@@ -142,16 +144,37 @@ async fn users_have_hashed_passwords_and_unique_emails(store: Store) {
     ));
     assert!(!paydesk_app::password::verify("wrong", &hash));
     let dup = app
-        .add_user("lead@desk.example", "Other", Role::Agent, None, None)
+        .add_user(
+            &Caller::system(),
+            "lead@desk.example",
+            "Other",
+            Role::Agent,
+            None,
+            None,
+        )
         .await;
     assert!(matches!(dup, Err(AppError::Duplicate(_))), "{dup:?}");
     let short = app
-        .add_user("a@desk.example", "A", Role::Agent, None, Some("short"))
+        .add_user(
+            &Caller::system(),
+            "a@desk.example",
+            "A",
+            Role::Agent,
+            None,
+            Some("short"),
+        )
         .await
         .unwrap_err();
     assert_eq!(short.field(), Some("password"));
     let no_vendor = app
-        .add_user("b@desk.example", "B", Role::BpoAgent, None, None)
+        .add_user(
+            &Caller::system(),
+            "b@desk.example",
+            "B",
+            Role::BpoAgent,
+            None,
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(no_vendor.field(), Some("vendor"));

@@ -8,11 +8,12 @@
 )]
 
 use paydesk_app::tickets::{NewReply, NewTicketInput, TicketChange};
-use paydesk_app::{App, AppError, ManualClock};
+use paydesk_app::{App, AppError, Caller, ManualClock};
+use paydesk_domain::Timestamp;
 use paydesk_domain::event::EventKind;
 use paydesk_domain::message::{Author, Visibility};
+use paydesk_domain::policy::{Principal, Scope};
 use paydesk_domain::ticket::{BusinessLine, Channel, Priority, Status, TicketPatch};
-use paydesk_domain::{Actor, Timestamp};
 use paydesk_store::{PageRequest, Store};
 use paydesk_testkit::on_both_engines;
 use std::sync::Arc;
@@ -24,10 +25,17 @@ fn app(store: Store) -> (App, Arc<ManualClock>) {
     (App::new(store, clock.clone()), clock)
 }
 
-fn api() -> Actor {
-    Actor::Api {
-        client: "test".into(),
-    }
+fn token(name: &str) -> Caller {
+    let principal = Principal::Token {
+        id: 1,
+        name: name.into(),
+        scopes: Scope::ALL.to_vec(),
+    };
+    Caller::new(principal, None)
+}
+
+fn api() -> Caller {
+    token("test")
 }
 
 fn input(subject: &str, body: &str) -> NewTicketInput {
@@ -57,7 +65,7 @@ async fn card_data_never_lands(store: Store) {
         )
         .await
         .unwrap();
-    let view = app.ticket(created.ticket.id).await.unwrap();
+    let view = app.ticket(&api(), created.ticket.id).await.unwrap();
     let all_text = format!("{} {}", view.ticket.subject, view.messages[0].body);
     assert!(
         !all_text.contains("4111 1111 1111 1111") && !all_text.contains("5555-5555-5555-4444"),
@@ -72,7 +80,7 @@ async fn card_data_never_lands(store: Store) {
         "the last four digits stay visible"
     );
     let events = app
-        .timeline(created.ticket.id, &PageRequest::default())
+        .timeline(&api(), created.ticket.id, &PageRequest::default())
         .await
         .unwrap()
         .items;
@@ -119,13 +127,7 @@ async fn idempotent_create_returns_the_same_ticket(store: Store) {
         "{other:?}"
     );
     let other_client = app
-        .create_ticket(
-            &Actor::Api {
-                client: "other".into(),
-            },
-            input("Refund", "please"),
-            Some("key-1"),
-        )
+        .create_ticket(&token("other"), input("Refund", "please"), Some("key-1"))
         .await
         .unwrap();
     assert!(other_client.is_new, "keys are scoped per client");
@@ -210,7 +212,7 @@ async fn replies_move_the_status(store: Store) {
     assert_eq!(reopened.status, Status::Open);
     assert!(matches!(msg.author, Author::Customer { .. }));
     let kinds: Vec<_> = app
-        .timeline(t.id, &PageRequest::default())
+        .timeline(&api(), t.id, &PageRequest::default())
         .await
         .unwrap()
         .items
@@ -254,7 +256,7 @@ async fn stale_versions_are_refused(store: Store) {
         "{b:?}"
     );
     assert_eq!(
-        app.ticket(t.id).await.unwrap().ticket.priority,
+        app.ticket(&api(), t.id).await.unwrap().ticket.priority,
         Priority::High
     );
 }
@@ -352,7 +354,53 @@ async fn batch_create_is_all_or_nothing(store: Store) {
     );
 }
 
+async fn card_data_in_labels_is_refused(store: Store) {
+    let (app, _) = app(store.clone());
+    let pan = "4111111111111111";
+    let cases = [
+        (
+            NewTicketInput {
+                tags: vec![pan.into()],
+                ..input("ok", "b")
+            },
+            "tags",
+        ),
+        (
+            NewTicketInput {
+                category: Some(pan.into()),
+                ..input("ok", "b")
+            },
+            "category",
+        ),
+    ];
+    for (i, field) in cases {
+        let err = app.create_ticket(&api(), i, None).await.unwrap_err();
+        assert_eq!(err.field(), Some(field), "{err:?}");
+    }
+    let t = app
+        .create_ticket(&api(), input("ok", "b"), Some(pan))
+        .await
+        .unwrap()
+        .ticket;
+    let mut tx = store.read().await.unwrap();
+    let keys = tx
+        .rows("SELECT key FROM idempotency_keys", &[])
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 1);
+    assert!(
+        !keys[0].text("key").unwrap().contains(pan),
+        "only the key's hash is stored"
+    );
+    let again = app
+        .create_ticket(&api(), input("ok", "b"), Some(pan))
+        .await
+        .unwrap();
+    assert_eq!((again.ticket.id, again.is_new), (t.id, false));
+}
+
 on_both_engines!(
+    card_data_in_labels_is_refused,
     card_data_never_lands,
     idempotent_create_returns_the_same_ticket,
     concurrent_idempotent_creates_make_one_ticket,

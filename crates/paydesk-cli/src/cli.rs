@@ -28,9 +28,15 @@ pub enum Command {
     /// Manage staff users.
     #[command(subcommand)]
     User(crate::user::UserCommand),
+    /// Manage API tokens for systems (shown once, stored hashed).
+    #[command(subcommand)]
+    Token(crate::token::TokenCommand),
     /// Measure paydesk on this machine.
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(crate::audit::AuditCommand),
 }
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -39,6 +45,8 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Migrate => crate::serve::migrate_only(&settings).await,
         Command::Demo(args) => crate::demo::run(&settings, &args).await,
         Command::User(cmd) => crate::user::run(&settings, cmd).await,
+        Command::Token(cmd) => crate::token::run(&settings, cmd).await,
         Command::Bench(cmd) => crate::bench::run(&settings, cmd).await,
+        Command::Audit(cmd) => crate::audit::run(&settings, cmd).await,
     }
 }

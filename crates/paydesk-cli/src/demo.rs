@@ -75,6 +75,22 @@ pub async fn run(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
             "the database already has tickets; serving it as it is (use a new --data-dir for a fresh demo)"
         );
     }
+    let token = app
+        .create_token(
+            &paydesk_app::Caller::system(),
+            "demo",
+            paydesk_domain::policy::Scope::ALL,
+            None,
+        )
+        .await?;
+    println!(
+        "API token for a first look (all scopes; shown once): {}",
+        token.token
+    );
+    println!(
+        "  curl -H 'Authorization: Bearer {}' http://{}/api/v1/tickets?limit=5",
+        token.token, settings.bind
+    );
     if args.no_serve {
         store.close().await;
         return Ok(());

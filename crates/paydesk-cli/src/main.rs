@@ -1,11 +1,13 @@
 //! `paydesk`: the one binary. Runs the desk, migrates, fills a demo, manages users,
 //! measures itself.
 
+mod audit;
 mod bench;
 mod cli;
 mod config;
 mod demo;
 mod serve;
+mod token;
 mod user;
 
 use clap::Parser as _;

@@ -43,7 +43,9 @@ pub async fn serve_store(settings: &Settings, store: paydesk_store::Store) -> an
     );
     let _ = out.flush();
     drop(out);
-    axum::serve(listener, paydesk_web::router(app))
+    let service =
+        paydesk_web::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown())
         .await?;
     store.close().await;

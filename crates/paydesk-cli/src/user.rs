@@ -41,6 +41,7 @@ pub async fn run(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
     let app = App::new(store.clone(), Arc::new(SystemClock));
     let user = app
         .add_user(
+            &paydesk_app::Caller::system(),
             &a.email,
             &a.name,
             a.role,

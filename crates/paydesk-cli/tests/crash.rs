@@ -38,10 +38,41 @@ fn start(args: &[&str]) -> Server {
     Server { child, base }
 }
 
+/// An API token made with `paydesk token create` on the same database.
+fn token(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_paydesk"))
+        .args(args)
+        .args([
+            "token",
+            "create",
+            "--name",
+            "crash-test",
+            "--scopes",
+            "tickets:read,tickets:write",
+        ])
+        .output()
+        .expect("paydesk token create runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 async fn crash_keeps_acknowledged(args: Vec<String>) {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let token = token(&args);
     let mut server = start(&args);
-    let client = reqwest::Client::new();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().expect("header"),
+    );
+    let client = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client");
     let url = format!("{}/api/v1/tickets", server.base);
     let mut workers = Vec::new();
     for w in 0..8 {

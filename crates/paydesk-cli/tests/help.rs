@@ -26,6 +26,10 @@ fn every_command_has_help() {
         &["demo", "--help"],
         &["user", "add", "--help"],
         &["bench", "intake", "--help"],
+        &["token", "create", "--help"],
+        &["token", "list", "--help"],
+        &["token", "revoke", "--help"],
+        &["audit", "verify", "--help"],
     ] {
         let out = paydesk(cmd);
         assert!(out.status.success(), "{cmd:?}");

@@ -176,6 +176,23 @@ pub fn normalize_emails(raw: &[String]) -> Result<Vec<String>, DomainError> {
 }
 
 impl Customer {
+    /// This customer with personal data masked, for those who may not see it: names keep
+    /// their first word and initials (`Ana M. Cruz` → `Ana M. C.`), emails their first
+    /// letter and domain (`a•••@example.com`), phones their last two digits.
+    #[must_use]
+    pub fn masked(&self) -> Customer {
+        let mut c = self.clone();
+        c.name = mask_name(&c.name);
+        c.emails = c.emails.iter().map(|e| mask_email(e)).collect();
+        c.phone = c.phone.as_deref().map(mask_phone);
+        c.external_ids = c
+            .external_ids
+            .keys()
+            .map(|k| (k.clone(), "•••".to_string()))
+            .collect();
+        c
+    }
+
     /// Applies a patch; returns the names of the fields that changed.
     pub fn apply(
         &mut self,
@@ -241,5 +258,56 @@ impl Customer {
         }
         *self = next;
         Ok(changed)
+    }
+}
+
+/// `Ana Maria Cruz` → `Ana M. C.`
+#[must_use]
+pub fn mask_name(name: &str) -> String {
+    let mut words = name.split_whitespace();
+    let Some(first) = words.next() else {
+        return String::new();
+    };
+    let mut out = first.to_string();
+    for w in words {
+        if let Some(c) = w.chars().next() {
+            out.push(' ');
+            out.push(c);
+            out.push('.');
+        }
+    }
+    out
+}
+
+/// `ana@example.com` → `a•••@example.com`
+#[must_use]
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".into(),
+    }
+}
+
+/// `+1 555 0100` → `•••00`
+#[must_use]
+pub fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let tail: String = digits[digits.len().saturating_sub(2)..].iter().collect();
+    format!("•••{tail}")
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_only_hints() {
+        assert_eq!(mask_name("Ana Maria Cruz"), "Ana M. C.");
+        assert_eq!(mask_email("ana@example.com"), "a•••@example.com");
+        assert_eq!(mask_phone("+1 555 0100"), "•••00");
+        assert_eq!(mask_phone("7"), "•••7");
     }
 }

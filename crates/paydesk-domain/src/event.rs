@@ -1,5 +1,7 @@
 //! The append-only event log's vocabulary. Every change to a ticket or customer is one
 //! event, written in the same transaction as the change; timelines and reports read them.
+//! The same log is the audit trail, so it also records what changed nothing but must be
+//! accounted for: sign-ins, reads of personal data, exports, configuration changes.
 
 use crate::actor::Actor;
 use crate::id::{CustomerId, EventId, TicketId};
@@ -18,6 +20,19 @@ crate::label_enum!(
         Redacted = "redacted",
         CustomerCreated = "customer_created",
         CustomerUpdated = "customer_updated",
+        /// A person signed in. Audit only: no ticket or customer changed.
+        SignIn = "sign_in",
+        /// A sign-in was refused (unknown account, wrong password, inactive user).
+        SignInFailed = "sign_in_failed",
+        SignOut = "sign_out",
+        /// A person read a customer's personal data (who read whose, not what it said).
+        PiiRead = "pii_read",
+        /// Data left the desk: an export or a download.
+        Export = "export",
+        /// A setting, role or permission changed.
+        ConfigChanged = "config_changed",
+        /// Someone was refused an action they are not allowed to take.
+        PermissionDenied = "permission_denied",
     }
 );
 

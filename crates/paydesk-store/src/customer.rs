@@ -7,7 +7,7 @@ use crate::{Store, args, event};
 use paydesk_domain::customer::{Customer, NewCustomer};
 use paydesk_domain::event::NewEvent;
 use paydesk_domain::ticket::BusinessLine;
-use paydesk_domain::{CustomerId, Timestamp};
+use paydesk_domain::{CustomerId, Timestamp, VendorId};
 use std::collections::HashMap;
 
 /// Which customers to list.
@@ -18,6 +18,8 @@ pub struct CustomerFilter {
     pub email: Option<String>,
     /// Case-insensitive substring of the name.
     pub name: Option<String>,
+    /// Only customers with a ticket in a queue served by this vendor (vendor isolation).
+    pub vendor_id: Option<VendorId>,
 }
 
 const COLUMNS: &str = "id, business_line, name, phone, country, locale, tier, external_ids, version, created_at, updated_at";
@@ -127,8 +129,8 @@ impl Store {
         let id = insert(&mut tx, c, at).await?;
         let mut e = event.clone();
         e.customer_id = Some(id);
-        event::append(&mut tx, &e).await?;
         let customer = load(&mut tx, id).await?;
+        event::append(&mut tx, &e, None).await?;
         tx.commit().await?;
         Ok(customer)
     }
@@ -146,6 +148,23 @@ impl Store {
         }
         tx.commit().await?;
         Ok(ids)
+    }
+
+    /// Whether the customer has a ticket in a queue served by `vendor`.
+    pub async fn customer_served_by(
+        &self,
+        id: CustomerId,
+        vendor: VendorId,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.read().await?;
+        let row = tx
+            .row(
+                "SELECT 1 AS one FROM tickets t JOIN queues q ON q.id = t.queue_id \
+                 WHERE t.customer_id = $1 AND q.vendor_id = $2 LIMIT 1",
+                &args![id.0, vendor.0],
+            )
+            .await?;
+        Ok(row.is_some())
     }
 
     /// One customer. Errors: [`StoreError::NotFound`].
@@ -196,7 +215,7 @@ impl Store {
             });
         }
         write_emails(&mut tx, c.id, &c.emails).await?;
-        event::append(&mut tx, event).await?;
+        event::append(&mut tx, event, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -235,6 +254,14 @@ impl Store {
             values.push(format!("%{escaped}%").into());
             sql.push_str(&format!(
                 " AND LOWER(name) LIKE ${} ESCAPE '\\'",
+                values.len()
+            ));
+        }
+        if let Some(vendor) = filter.vendor_id {
+            values.push(vendor.0.into());
+            sql.push_str(&format!(
+                " AND id IN (SELECT customer_id FROM tickets WHERE queue_id IN \
+                 (SELECT id FROM queues WHERE vendor_id = ${}))",
                 values.len()
             ));
         }

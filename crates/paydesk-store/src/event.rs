@@ -1,8 +1,9 @@
-//! The append-only event log: appends and the timeline read.
+//! The append-only event log: appends (chained, see [`crate::audit`]) and the timeline read.
 
+use crate::audit::{self, ChainEntry};
 use crate::error::StoreError;
 use crate::page::{Page, PageRequest, decode_cursor, encode_cursor};
-use crate::sql::{Row, Tx};
+use crate::sql::{Engine, Row, Tx};
 use crate::{Store, args};
 use paydesk_domain::event::{Event, NewEvent};
 use paydesk_domain::{Actor, CustomerId, EventId, TicketId, Timestamp, UserId};
@@ -28,53 +29,97 @@ fn actor_from(kind: &str, id: Option<i64>, label: Option<String>) -> Result<Acto
     }
 }
 
-/// Appends one event. Only ever called inside the transaction of the change it records.
-pub(crate) async fn append(tx: &mut Tx, e: &NewEvent) -> Result<EventId, StoreError> {
-    let (kind, id, label) = actor_columns(&e.actor);
-    let id = tx
-        .insert_id(
-            "INSERT INTO events (ticket_id, customer_id, actor_kind, actor_id, actor_label, at, kind, data) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            &args![
-                e.ticket_id.map(TicketId::get),
-                e.customer_id.map(CustomerId::get),
-                kind,
-                id,
-                label,
-                e.at.0,
-                e.kind.as_str(),
-                e.data.to_string(),
-            ],
-        )
-        .await?;
-    Ok(EventId(id))
+/// Appends one event with the address its actor came from, if known. Only ever called
+/// inside the transaction of the change it records, as its last statement (see
+/// [`append_all`]).
+pub(crate) async fn append(
+    tx: &mut Tx,
+    e: &NewEvent,
+    ip: Option<&str>,
+) -> Result<EventId, StoreError> {
+    append_all(tx, std::slice::from_ref(e), ip)
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::Corrupt("append returned no id".into()))
 }
 
-/// Appends several events in one statement, in order (ids grow in slice order).
-pub(crate) async fn append_all(tx: &mut Tx, events: &[NewEvent]) -> Result<(), StoreError> {
+/// Appends `events` in slice order, chained onto the audit trail (see [`crate::audit`]),
+/// all with the same `ip`; returns their ids.
+///
+/// The ids are assigned here, following the last record's, because each is part of its
+/// record's hash. On PostgreSQL this takes the chain's advisory lock, held until the
+/// transaction ends and blocking every other appender meanwhile: call it as the last
+/// statement before commit.
+pub(crate) async fn append_all(
+    tx: &mut Tx,
+    events: &[NewEvent],
+    ip: Option<&str>,
+) -> Result<Vec<EventId>, StoreError> {
+    if events.is_empty() {
+        return Ok(vec![]);
+    }
+    let (mut id, mut prev_hash) = audit::lock_head(tx).await?;
+    let mut ids = Vec::with_capacity(events.len());
     // Well under both engines' limits on bound parameters per statement.
     for chunk in events.chunks(500) {
-        let mut values = Vec::with_capacity(chunk.len() * 8);
+        let mut values = Vec::with_capacity(chunk.len() * COLUMNS);
         for e in chunk {
-            let (kind, id, label) = actor_columns(&e.actor);
-            values.extend(args![
-                e.ticket_id.map(TicketId::get),
-                e.customer_id.map(CustomerId::get),
-                kind,
+            id += 1;
+            let (kind, actor_id, label) = actor_columns(&e.actor);
+            let data = e.data.to_string();
+            let entry = ChainEntry {
                 id,
+                ticket_id: e.ticket_id.map(TicketId::get),
+                customer_id: e.customer_id.map(CustomerId::get),
+                actor_kind: kind,
+                actor_id,
+                actor_label: label,
+                ip,
+                at: e.at.0,
+                kind: e.kind.as_str(),
+                data: &data,
+            };
+            let hash = audit::entry_hash(&prev_hash, &entry);
+            values.extend(args![
+                id,
+                entry.ticket_id,
+                entry.customer_id,
+                kind,
+                actor_id,
                 label,
+                ip,
                 e.at.0,
                 e.kind.as_str(),
-                e.data.to_string(),
+                data,
+                std::mem::replace(&mut prev_hash, hash.clone()),
+                hash,
             ]);
+            ids.push(EventId(id));
         }
         let sql = format!(
-            "INSERT INTO events (ticket_id, customer_id, actor_kind, actor_id, actor_label, at, kind, data) VALUES {}",
-            crate::sql::value_rows(chunk.len(), 8)
+            "INSERT INTO events (id, ticket_id, customer_id, actor_kind, actor_id, actor_label, ip, at, kind, data, prev_hash, hash) VALUES {}",
+            placeholders(tx.engine(), chunk.len())
         );
         tx.exec(&sql, &values).await?;
     }
-    Ok(())
+    Ok(ids)
+}
+
+/// Columns written per event.
+const COLUMNS: usize = 12;
+
+/// The `VALUES` placeholders for `rows` events. On SQLite they are anonymous (`?`): sqlx
+/// looks up each numbered parameter's name, and SQLite finds a name by walking the list of
+/// all of them, so numbered placeholders cost time quadratic in their number, which at 6,000
+/// per statement is most of a bulk insert's time. Anonymous ones are bound in order.
+fn placeholders(engine: Engine, rows: usize) -> String {
+    match engine {
+        Engine::Sqlite => {
+            let row = format!("({})", vec!["?"; COLUMNS].join(", "));
+            vec![row; rows].join(", ")
+        }
+        Engine::Postgres => crate::sql::value_rows(rows, COLUMNS),
+    }
 }
 
 pub(crate) fn event_from_row(row: &Row) -> Result<Event, StoreError> {

@@ -4,11 +4,13 @@
 //! ticket and the events that record it commit together or not at all. Queries are
 //! written once (see [`sql`]) and run on both engines.
 
+pub mod audit;
 pub mod engine;
 pub mod error;
 pub mod page;
 pub mod sql;
 
+mod access;
 mod customer;
 mod event;
 pub mod group_commit;
@@ -19,6 +21,10 @@ mod ticket;
 mod ticket_insert;
 mod ticket_list;
 
+pub use access::{
+    ApiToken, FAILURES_READ_LIMIT, NewApiToken, NewSession, Session, TOKEN_USE_RESOLUTION_MS,
+};
+pub use audit::{AuditRecord, ChainBreak, ChainReport};
 pub use customer::CustomerFilter;
 pub use engine::AppliedMigration;
 pub use error::StoreError;

@@ -164,6 +164,16 @@ impl Store {
         })
     }
 
+    /// The vendor serving a queue, if any. Errors: [`StoreError::NotFound`] for an unknown queue.
+    pub async fn queue_vendor(&self, id: QueueId) -> Result<Option<VendorId>, StoreError> {
+        let mut tx = self.read().await?;
+        let row = tx
+            .row("SELECT vendor_id FROM queues WHERE id = $1", &args![id.0])
+            .await?
+            .ok_or(StoreError::NotFound { entity: "queue" })?;
+        Ok(row.opt_i64("vendor_id")?.map(VendorId))
+    }
+
     /// All queues, by id.
     pub async fn queues(&self) -> Result<Vec<Queue>, StoreError> {
         let mut tx = self.read().await?;

@@ -217,7 +217,7 @@ impl Store {
             Some(m) => Some(message::insert(&mut tx, ticket.id, m).await?),
             None => None,
         };
-        event::append_all(&mut tx, events).await?;
+        event::append_all(&mut tx, events, None).await?;
         tx.commit().await?;
         Ok(stored)
     }

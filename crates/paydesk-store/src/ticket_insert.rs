@@ -6,6 +6,10 @@
 //! without reading anything back. One statement per table rather than one per row is what
 //! makes batch imports and group commit fast: on SQLite every statement is a hand-off to
 //! the connection's thread.
+//!
+//! Events come last, after the idempotency keys: their ids and hashes extend the audit
+//! chain (see [`crate::audit`]), whose PostgreSQL lock is then held only from the append to
+//! the commit.
 
 use crate::error::StoreError;
 use crate::sql::{Engine, Tx, Value, value_rows};
@@ -124,17 +128,6 @@ pub(crate) async fn insert_all(
         .collect();
     insert_rows(tx, "ticket_search (body, ticket_id)", 2, search).await?;
 
-    let events: Vec<NewEvent> = pairs()
-        .flat_map(|(id, (r, _))| {
-            r.events.iter().map(move |e| {
-                let mut e = e.clone();
-                e.ticket_id.get_or_insert(TicketId(id));
-                e
-            })
-        })
-        .collect();
-    event::append_all(tx, &events).await?;
-
     let keys = pairs()
         .filter_map(|(id, (r, k))| {
             k.map(|k| args![&k.scope, &k.key, &k.request_hash, id, r.ticket.created_at.0].to_vec())
@@ -147,6 +140,18 @@ pub(crate) async fn insert_all(
         keys,
     )
     .await?;
+
+    let events: Vec<NewEvent> = pairs()
+        .flat_map(|(id, (r, _))| {
+            r.events.iter().map(move |e| {
+                let mut e = e.clone();
+                e.ticket_id.get_or_insert(TicketId(id));
+                e
+            })
+        })
+        .collect();
+    // Last: on PostgreSQL appending takes the audit chain's lock until commit.
+    event::append_all(tx, &events, None).await?;
 
     Ok(pairs()
         .map(|(id, (r, _))| Ticket {

@@ -7,7 +7,7 @@ use crate::sql::{Engine, Tx, from_sea_values, placeholders};
 use crate::ticket::{TICKET_COLUMNS, ticket_from_row};
 use crate::{Store, search};
 use paydesk_domain::ticket::{BusinessLine, Status, Ticket};
-use paydesk_domain::{CustomerId, QueueId, Timestamp, UserId};
+use paydesk_domain::{CustomerId, QueueId, Timestamp, UserId, VendorId};
 use sea_query::{Cond, Expr, ExprTrait, Order, PostgresQueryBuilder, Query, SqliteQueryBuilder};
 use std::collections::HashMap;
 
@@ -29,6 +29,17 @@ pub struct TicketFilter {
     pub created_to: Option<Timestamp>,
     /// Words that must all appear in the subject or a message.
     pub text: Option<String>,
+    /// Only tickets in queues served by this vendor (vendor isolation).
+    pub vendor_id: Option<VendorId>,
+}
+
+/// A custom condition with one bound value, written with `?` and rendered the way
+/// sea-query expects for the engine (`?` for SQLite, `$1` for PostgreSQL).
+fn one_param(engine: Engine, cond: &'static str) -> String {
+    match engine {
+        Engine::Sqlite => cond.to_string(),
+        Engine::Postgres => cond.replace('?', "$1"),
+    }
 }
 
 fn build(
@@ -61,11 +72,13 @@ fn build(
         q.and_where(Expr::col("category").eq(c.as_str()));
     }
     if let Some(tag) = &f.tag {
-        let cond = match engine {
-            Engine::Sqlite => "tickets.id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)",
-            Engine::Postgres => "tickets.id IN (SELECT ticket_id FROM ticket_tags WHERE tag = $1)",
-        };
-        q.and_where(Expr::cust_with_values(cond, [tag.clone()]));
+        q.and_where(Expr::cust_with_values(
+            one_param(
+                engine,
+                "tickets.id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)",
+            ),
+            [tag.clone()],
+        ));
     }
     if let Some(id) = f.customer_id {
         q.and_where(Expr::col("customer_id").eq(id.0));
@@ -75,6 +88,15 @@ fn build(
     }
     if let Some(t) = f.created_to {
         q.and_where(Expr::col("created_at").lt(t.0));
+    }
+    if let Some(vendor) = f.vendor_id {
+        q.and_where(Expr::cust_with_values(
+            one_param(
+                engine,
+                "tickets.queue_id IN (SELECT id FROM queues WHERE vendor_id = ?)",
+            ),
+            [vendor.0],
+        ));
     }
     if let Some(text) = &f.text {
         let words = search::words(text);

@@ -4,13 +4,14 @@ pub mod customers;
 pub mod dto;
 pub mod health;
 pub mod openapi;
+pub mod session;
 pub mod tickets;
+pub mod tokens;
 
 use crate::error::ApiError;
 use axum::Router;
 use axum::response::IntoResponse;
 use paydesk_app::App;
-use paydesk_domain::Actor;
 
 /// The `/api/v1` routes.
 pub fn routes() -> Router<App> {
@@ -18,15 +19,9 @@ pub fn routes() -> Router<App> {
         .merge(tickets::routes())
         .merge(customers::routes())
         .merge(openapi::routes())
+        .merge(session::routes())
+        .merge(tokens::routes())
         .method_not_allowed_fallback(method_not_allowed)
-}
-
-/// Who a request acts as. Until sign-in and API tokens exist, every call is the API client
-/// `api`, so events still name a source.
-pub(crate) fn actor() -> Actor {
-    Actor::Api {
-        client: "api".into(),
-    }
 }
 
 /// 404 for routes that do not exist.

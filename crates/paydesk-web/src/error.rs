@@ -43,6 +43,9 @@ pub fn status_of(code: &str) -> StatusCode {
         | "invalid_header" => StatusCode::BAD_REQUEST,
         "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "body_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
+        "unauthenticated" | "sign_in_failed" => StatusCode::UNAUTHORIZED,
+        "forbidden" | "csrf_failed" => StatusCode::FORBIDDEN,
+        "too_many_attempts" => StatusCode::TOO_MANY_REQUESTS,
         "not_found" | "route_not_found" => StatusCode::NOT_FOUND,
         "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
         "version_conflict" | "duplicate" | "ticket_closed" | "invalid_transition" => {

@@ -3,8 +3,10 @@
 
 mod access_log;
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod security_headers;
 pub mod time;
 
 use axum::Router;
@@ -29,6 +31,11 @@ pub fn router(app: App) -> Router {
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            auth::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(security_headers::add))
         .layer(axum::middleware::from_fn(access_log::log))
         .with_state(app)
 }

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 struct Work {
     url: String,
     bodies: Vec<String>,
+    authorization: String,
     next: AtomicUsize,
     created: AtomicUsize,
     failed: AtomicBool,
@@ -33,17 +34,31 @@ pub async fn run(
         .await
         .context("cannot listen on a loopback port")?;
     let addr = listener.local_addr()?;
+    // Clients authenticate as an intake system would: an API token allowed to write tickets.
+    let token = app
+        .create_token(
+            &paydesk_app::Caller::system(),
+            "bench",
+            &[paydesk_domain::policy::Scope::TicketsWrite],
+            None,
+        )
+        .await?
+        .token;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
-        axum::serve(listener, paydesk_web::router(app))
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            paydesk_web::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stopped.await;
+        })
+        .await
     });
     let n = bodies.len();
     let work = Arc::new(Work {
         url: format!("http://{addr}/api/v1/tickets"),
+        authorization: format!("Bearer {token}"),
         bodies,
         next: AtomicUsize::new(0),
         created: AtomicUsize::new(0),
@@ -102,6 +117,7 @@ async fn client_loop(client: reqwest::Client, work: Arc<Work>) -> anyhow::Result
         let outcome = client
             .post(&work.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(reqwest::header::AUTHORIZATION, &work.authorization)
             .body(body.clone())
             .send()
             .await;

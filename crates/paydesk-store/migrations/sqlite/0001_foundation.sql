@@ -104,7 +104,10 @@ CREATE TABLE attachments (
 );
 CREATE INDEX attachments_message ON attachments(message_id);
 
--- The append-only event log. Triggers refuse updates and deletes.
+-- The append-only event log, which is also the audit trail. Triggers refuse updates and
+-- deletes. Records are hash-chained in id order (see paydesk-store's audit module): the
+-- appender assigns ids itself, so each id is part of its record's hash; `paydesk audit
+-- verify` recomputes the chain. ip: where the actor came from, when known.
 CREATE TABLE events (
     id INTEGER PRIMARY KEY,
     ticket_id INTEGER REFERENCES tickets(id),
@@ -112,9 +115,12 @@ CREATE TABLE events (
     actor_kind TEXT NOT NULL,
     actor_id INTEGER,
     actor_label TEXT,
+    ip TEXT,
     at INTEGER NOT NULL,
     kind TEXT NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
 );
 CREATE INDEX events_ticket ON events(ticket_id, id);
 CREATE INDEX events_customer ON events(customer_id, id);

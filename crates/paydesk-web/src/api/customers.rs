@@ -1,7 +1,7 @@
 //! `/customers`: create, list, read, change.
 
-use super::actor;
 use super::dto::{CreateCustomer, CustomerOut, CustomerPage, PatchCustomer};
+use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Path, Query};
 use axum::Router;
@@ -34,6 +34,7 @@ fn customer_id(raw: &str) -> Result<CustomerId, ApiError> {
     responses((status = 201, body = CustomerOut), (status = 400, body = Problem)))]
 pub async fn create(
     State(app): State<App>,
+    Authenticated(caller): Authenticated,
     Json(body): Json<CreateCustomer>,
 ) -> Result<(StatusCode, axum::Json<CustomerOut>), ApiError> {
     let input = NewCustomer {
@@ -46,7 +47,7 @@ pub async fn create(
         tier: body.tier.unwrap_or(Tier::Standard),
         external_ids: body.external_ids,
     };
-    let c = app.create_customer(&actor(), input).await?;
+    let c = app.create_customer(&caller, input).await?;
     Ok((StatusCode::CREATED, axum::Json(CustomerOut::from(&c))))
 }
 
@@ -67,12 +68,14 @@ pub struct ListParams {
     responses((status = 200, body = CustomerPage), (status = 400, body = Problem)))]
 pub async fn list(
     State(app): State<App>,
+    Authenticated(caller): Authenticated,
     Query(p): Query<ListParams>,
 ) -> Result<axum::Json<CustomerPage>, ApiError> {
     let filter = CustomerFilter {
         business_line: p.business_line,
         email: p.email,
         name: p.name,
+        vendor_id: None,
     };
     let page = PageRequest {
         limit: p
@@ -81,7 +84,7 @@ pub async fn list(
             .clamp(1, PageRequest::MAX_LIMIT),
         cursor: p.cursor,
     };
-    let result = app.list_customers(&filter, &page).await?;
+    let result = app.list_customers(&caller, &filter, &page).await?;
     Ok(axum::Json(CustomerPage {
         items: result.items.iter().map(CustomerOut::from).collect(),
         next_cursor: result.next_cursor,
@@ -93,10 +96,11 @@ pub async fn list(
     responses((status = 200, body = CustomerOut), (status = 404, body = Problem)))]
 pub async fn get_one(
     State(app): State<App>,
+    Authenticated(caller): Authenticated,
     Path(id): Path<String>,
 ) -> Result<axum::Json<CustomerOut>, ApiError> {
     Ok(axum::Json(CustomerOut::from(
-        &app.customer(customer_id(&id)?).await?,
+        &app.customer(&caller, customer_id(&id)?).await?,
     )))
 }
 
@@ -105,6 +109,7 @@ pub async fn get_one(
     responses((status = 200, body = CustomerOut), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn change(
     State(app): State<App>,
+    Authenticated(caller): Authenticated,
     Path(id): Path<String>,
     Json(body): Json<PatchCustomer>,
 ) -> Result<axum::Json<CustomerOut>, ApiError> {
@@ -118,7 +123,7 @@ pub async fn change(
         external_ids: body.external_ids,
     };
     let c = app
-        .update_customer(&actor(), customer_id(&id)?, patch, body.version)
+        .update_customer(&caller, customer_id(&id)?, patch, body.version)
         .await?;
     Ok(axum::Json(CustomerOut::from(&c)))
 }

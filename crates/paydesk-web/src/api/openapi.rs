@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
-use super::{customers, dto, tickets};
+use super::{customers, dto, session, tickets, tokens};
 use crate::error::Problem;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -13,15 +13,47 @@ use utoipa::OpenApi;
     paths(
         tickets::create, tickets::list, tickets::get_one, tickets::change, tickets::add_message, tickets::timeline,
         customers::create, customers::list, customers::get_one, customers::change,
+        session::sign_in, session::current, session::sign_out, tokens::create, tokens::list, tokens::revoke,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
         dto::CreateTicket, dto::PatchTicket, dto::CreateMessage, dto::AttachmentIn, dto::CustomerOut, dto::CustomerPage,
-        dto::CreateCustomer, dto::PatchCustomer,
+        dto::CreateCustomer, dto::PatchCustomer, session::SignIn, session::SessionOut, session::SessionUser,
+        tokens::CreateToken, tokens::TokenOut, tokens::CreatedTokenOut, tokens::TokenList,
     )),
-    tags((name = "tickets"), (name = "customers"))
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"))
 )]
 pub struct ApiDoc;
+
+/// How callers authenticate: an API token as a bearer token, or a session cookie (with
+/// the session's CSRF token in `X-CSRF-Token` on unsafe methods).
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token: pd_<prefix>_<secret>"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
 
 pub fn routes() -> Router<App> {
     Router::new().route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))

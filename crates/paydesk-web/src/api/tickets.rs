@@ -1,10 +1,10 @@
 //! `/tickets`: create, list, read, change, reply, timeline.
 
-use super::actor;
 use super::dto::{
     CreateMessage, CreateTicket, EventOut, EventPage, MessageFrom, MessageOut, PatchTicket,
     TicketDetail, TicketOut, TicketPage,
 };
+use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Path, Query};
 use axum::Router;
@@ -75,6 +75,7 @@ fn page(limit: Option<usize>, cursor: Option<String>) -> PageRequest {
     responses((status = 201, body = TicketOut), (status = 200, description = "Replayed by Idempotency-Key", body = TicketOut), (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     State(app): State<App>,
+    Authenticated(caller): Authenticated,
     headers: HeaderMap,
     Json(body): Json<CreateTicket>,
 ) -> Result<Response, ApiError> {
@@ -104,7 +105,7 @@ pub async fn create(
         language: body.language.unwrap_or_else(|| "en".into()),
         attachments,
     };
-    let created = app.create_ticket(&actor(), input, key).await?;
+    let created = app.create_ticket(&caller, input, key).await?;
     let status = if created.is_new {
         StatusCode::CREATED
     } else {
@@ -191,6 +192,7 @@ impl ListParams {
             created_from: time("created_from", self.created_from)?,
             created_to: time("created_to", self.created_to)?,
             text: self.q,
+            vendor_id: None,
         };
         Ok((filter, page(self.limit, self.cursor)))
     }
@@ -201,10 +203,11 @@ impl ListParams {
     responses((status = 200, body = TicketPage), (status = 400, body = Problem)))]
 pub async fn list(
     State(app): State<App>,
+    Authenticated(caller): Authenticated,
     Query(params): Query<ListParams>,
 ) -> Result<axum::Json<TicketPage>, ApiError> {
     let (filter, page) = params.filter()?;
-    let result = app.list_tickets(&filter, &page).await?;
+    let result = app.list_tickets(&caller, &filter, &page).await?;
     Ok(axum::Json(TicketPage {
         items: result.items.iter().map(TicketOut::from).collect(),
         next_cursor: result.next_cursor,
@@ -217,9 +220,10 @@ pub async fn list(
     responses((status = 200, body = TicketDetail), (status = 404, body = Problem)))]
 pub async fn get_one(
     State(app): State<App>,
+    Authenticated(caller): Authenticated,
     Path(number): Path<String>,
 ) -> Result<axum::Json<TicketDetail>, ApiError> {
-    let view = app.ticket(ticket_id(&number)?).await?;
+    let view = app.ticket(&caller, ticket_id(&number)?).await?;
     Ok(axum::Json(TicketDetail {
         ticket: TicketOut::from(&view.ticket),
         messages: view.messages.iter().map(MessageOut::from).collect(),
@@ -233,6 +237,7 @@ pub async fn get_one(
     responses((status = 200, body = TicketOut), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn change(
     State(app): State<App>,
+    Authenticated(caller): Authenticated,
     Path(number): Path<String>,
     headers: HeaderMap,
     Json(body): Json<PatchTicket>,
@@ -250,7 +255,7 @@ pub async fn change(
             subject: body.subject,
         },
     };
-    let ticket = app.change_ticket(&actor(), id, change).await?;
+    let ticket = app.change_ticket(&caller, id, change).await?;
     Ok(axum::Json(TicketOut::from(&ticket)))
 }
 
@@ -260,6 +265,7 @@ pub async fn change(
     responses((status = 201, body = MessageOut), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn add_message(
     State(app): State<App>,
+    Authenticated(caller): Authenticated,
     Path(number): Path<String>,
     headers: HeaderMap,
     Json(body): Json<CreateMessage>,
@@ -283,7 +289,7 @@ pub async fn add_message(
             .collect::<Result<Vec<_>, _>>()?,
         expected_version: expected_version(body.version, &headers)?,
     };
-    let (_, message) = app.add_message(&actor(), id, reply).await?;
+    let (_, message) = app.add_message(&caller, id, reply).await?;
     Ok((StatusCode::CREATED, axum::Json(MessageOut::from(&message))))
 }
 
@@ -300,11 +306,12 @@ pub struct TimelineParams {
     responses((status = 200, body = EventPage), (status = 404, body = Problem)))]
 pub async fn timeline(
     State(app): State<App>,
+    Authenticated(caller): Authenticated,
     Path(number): Path<String>,
     Query(p): Query<TimelineParams>,
 ) -> Result<axum::Json<EventPage>, ApiError> {
     let result = app
-        .timeline(ticket_id(&number)?, &page(p.limit, p.cursor))
+        .timeline(&caller, ticket_id(&number)?, &page(p.limit, p.cursor))
         .await?;
     Ok(axum::Json(EventPage {
         items: result.items.iter().map(EventOut::from).collect(),

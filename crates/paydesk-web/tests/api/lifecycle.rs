@@ -229,7 +229,7 @@ async fn check_timeline(api: &Api, number: &str) {
     }
     assert_eq!(
         events[0]["actor"],
-        json!({ "kind": "api", "client": "api" })
+        json!({ "kind": "api", "client": "tests" })
     );
     // The customer's own words are recorded as theirs.
     assert_eq!(of_kind(&events, "reopened")[0]["actor"]["kind"], "customer");

@@ -1,5 +1,14 @@
 //! The router in-process over a fresh store, with a manual clock the test can move, and
 //! replies read whole so assertions can look at status, headers and body together.
+//!
+//! Requests act as an integration with every API scope: a layer outside the router puts
+//! that caller on each request, as the authentication layer would for its token. How
+//! callers are authenticated is tested on its own (`tests/auth`), and so is the policy.
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses its own part of these helpers"
+)]
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -31,7 +40,8 @@ pub struct Reply {
 impl Api {
     pub fn new(store: Store) -> Self {
         let clock = Arc::new(ManualClock::at(Timestamp(T0)));
-        let router = paydesk_web::router(App::new(store, clock.clone()));
+        let router = paydesk_web::router(App::new(store, clock.clone()))
+            .layer(axum::middleware::from_fn(act_as_integration));
         Self { router, clock }
     }
 
@@ -84,4 +94,25 @@ impl Reply {
             .take(600)
             .collect()
     }
+}
+
+/// Puts an all-scopes integration caller on the request (unless it carries credentials of
+/// its own, which the authentication layer then checks).
+async fn act_as_integration(
+    mut request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let has_credentials = request.headers().contains_key(header::AUTHORIZATION)
+        || request.headers().contains_key(header::COOKIE);
+    if !has_credentials {
+        let principal = paydesk_domain::policy::Principal::Token {
+            id: 0,
+            name: "tests".into(),
+            scopes: paydesk_domain::policy::Scope::ALL.to_vec(),
+        };
+        request
+            .extensions_mut()
+            .insert(paydesk_app::Caller::new(principal, None));
+    }
+    next.run(request).await
 }
