@@ -37,6 +37,8 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(crate::audit::AuditCommand),
+    /// Print the permission matrix (role x action, and token scopes) as Markdown.
+    Permissions,
 }
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -48,5 +50,9 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Token(cmd) => crate::token::run(&settings, cmd).await,
         Command::Bench(cmd) => crate::bench::run(&settings, cmd).await,
         Command::Audit(cmd) => crate::audit::run(&settings, cmd).await,
+        Command::Permissions => {
+            crate::permissions::run();
+            Ok(())
+        }
     }
 }

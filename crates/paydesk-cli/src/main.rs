@@ -6,6 +6,7 @@ mod bench;
 mod cli;
 mod config;
 mod demo;
+mod permissions;
 mod serve;
 mod token;
 mod user;

@@ -127,3 +127,19 @@ fn migrate_then_user_add_on_sqlite() {
     assert!(!bad_role.status.success());
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("admin"));
 }
+
+#[test]
+fn the_permissions_doc_is_generated_from_the_policy() {
+    let out = paydesk(&["permissions"]);
+    assert!(out.status.success());
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/permissions.md"
+    ))
+    .expect("docs/permissions.md");
+    assert_eq!(
+        printed, doc,
+        "docs/permissions.md is stale: run `paydesk permissions > docs/permissions.md`"
+    );
+}
