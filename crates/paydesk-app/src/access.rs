@@ -19,11 +19,13 @@
 use crate::error::AppError;
 use crate::{App, Caller, password};
 use paydesk_domain::customer::normalize_email;
+use paydesk_domain::event::EventKind;
 use paydesk_domain::policy::{Action, Principal, Scope};
-use paydesk_domain::{Timestamp, UserId};
+use paydesk_domain::{Actor, Timestamp, UserId};
 use paydesk_store::{ApiToken, NewApiToken, NewSession, StoreError, User};
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
+use serde_json::json;
 use sha2::{Digest as _, Sha256};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -264,7 +266,12 @@ impl App {
         // The semaphore is never closed, so a permit always comes.
         let _permit = verifications().acquire().await.ok();
         let now = self.clock.now();
-        self.refuse_locked_out(&key, ip, now).await?;
+        if let Err(refused) = self.refuse_locked_out(&key, ip, now).await {
+            let data = json!({ "email": key, "reason": "locked_out" });
+            self.audit_as(&Actor::System, ip, EventKind::SignInFailed, None, data)
+                .await?;
+            return Err(refused);
+        }
 
         let user = self.store.user_by_email(&key).await?;
         let phc = user.as_ref().and_then(|u| u.password_hash.clone());
@@ -273,6 +280,9 @@ impl App {
             Some(u) if is_right && u.is_active => u,
             _ => {
                 self.store.record_sign_in_failure(&key, ip, now).await?;
+                let data = json!({ "email": key, "reason": "wrong_credentials" });
+                self.audit_as(&Actor::System, ip, EventKind::SignInFailed, None, data)
+                    .await?;
                 return Err(AppError::SignInFailed);
             }
         };
@@ -292,6 +302,10 @@ impl App {
             };
             match self.store.create_session(&new, now).await {
                 Ok(s) => {
+                    let actor = Actor::User { id: user.id };
+                    let data = json!({ "session": s.id, "user_agent": new.user_agent });
+                    self.audit_as(&actor, ip, EventKind::SignIn, None, data)
+                        .await?;
                     return Ok(SignedIn {
                         session_token,
                         csrf_token: s.csrf_token,
@@ -362,9 +376,20 @@ impl App {
     /// Ends the session whose cookie value is `session_token`. Idempotent: an unknown or
     /// ended session is not an error.
     pub async fn sign_out(&self, session_token: &str) -> Result<(), AppError> {
-        self.store
-            .revoke_session(&secret_hash(session_token), self.clock.now())
+        let hash = secret_hash(session_token);
+        let session = self.store.session_by_token_hash(&hash).await?;
+        self.store.revoke_session(&hash, self.clock.now()).await?;
+        if let Some(s) = session.filter(|s| s.revoked_at.is_none()) {
+            let data = json!({ "session": s.id });
+            self.audit_as(
+                &Actor::User { id: s.user_id },
+                s.ip.as_deref(),
+                EventKind::SignOut,
+                None,
+                data,
+            )
             .await?;
+        }
         Ok(())
     }
 
@@ -471,7 +496,13 @@ impl App {
                 expires_at,
             };
             match self.store.create_api_token(&new, now).await {
-                Ok(record) => return Ok(CreatedToken { token, record }),
+                Ok(record) => {
+                    let scopes: Vec<&str> = record.scopes.iter().map(|s| s.as_str()).collect();
+                    let data = json!({ "what": "api_token", "change": "created", "id": record.id, "name": record.name, "scopes": scopes });
+                    self.audit(caller, EventKind::ConfigChanged, None, data)
+                        .await?;
+                    return Ok(CreatedToken { token, record });
+                }
                 Err(StoreError::Duplicate) if tries < 3 => tries += 1,
                 Err(e) => return Err(e.into()),
             }
@@ -489,7 +520,11 @@ impl App {
     /// `token_manage`, [`AppError::NotFound`].
     pub async fn revoke_token(&self, caller: &Caller, id: i64) -> Result<ApiToken, AppError> {
         caller.require(Action::TokenManage)?;
-        Ok(self.store.revoke_api_token(id, self.clock.now()).await?)
+        let revoked = self.store.revoke_api_token(id, self.clock.now()).await?;
+        let data = json!({ "what": "api_token", "change": "revoked", "id": revoked.id, "name": revoked.name });
+        self.audit(caller, EventKind::ConfigChanged, None, data)
+            .await?;
+        Ok(revoked)
     }
 }
 

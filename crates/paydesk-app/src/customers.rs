@@ -92,7 +92,24 @@ impl App {
     pub async fn customer(&self, caller: &Caller, id: CustomerId) -> Result<Customer, AppError> {
         caller.require(Action::CustomerRead)?;
         self.check_customer_in_scope(caller, id).await?;
-        Ok(shown_to(caller, self.store.customer(id).await?))
+        let customer = self.store.customer(id).await?;
+        self.audit_pii_read(caller, &[id]).await?;
+        Ok(shown_to(caller, customer))
+    }
+
+    /// Every read of customers' personal data by a person is recorded.
+    async fn audit_pii_read(&self, caller: &Caller, ids: &[CustomerId]) -> Result<(), AppError> {
+        if !(caller.is_person() && caller.sees_pii()) || ids.is_empty() {
+            return Ok(());
+        }
+        let one = (ids.len() == 1).then(|| ids[0]);
+        self.audit(
+            caller,
+            EventKind::PiiRead,
+            one,
+            json!({ "customer_ids": ids }),
+        )
+        .await
     }
 
     async fn check_customer_in_scope(
@@ -140,6 +157,8 @@ impl App {
             });
         }
         let page = self.store.list_customers(&filter, page).await?;
+        let ids: Vec<CustomerId> = page.items.iter().map(|c| c.id).collect();
+        self.audit_pii_read(caller, &ids).await?;
         Ok(Page {
             items: page
                 .items

@@ -5,6 +5,7 @@
 //! injected [`Clock`], so tests are exact.
 
 pub mod access;
+pub mod audit;
 pub mod caller;
 pub mod clock;
 pub mod customers;

@@ -101,12 +101,14 @@ pub(crate) fn refuse_tag_fields(tags: &[String], category: Option<&str>) -> Resu
     refuse_unstorable("category", category.unwrap_or(""))
 }
 
-pub(crate) fn refuse_nul_in_attachments(
+/// Filenames are free text, masked later like a body; a media type is a label, so card
+/// data in one is refused, like a tag.
+pub(crate) fn refuse_unstorable_in_attachments(
     attachments: &[paydesk_domain::message::AttachmentMeta],
 ) -> Result<(), AppError> {
     for a in attachments {
         refuse_nul("attachments.filename", &a.filename)?;
-        refuse_nul("attachments.content_type", &a.content_type)?;
+        refuse_unstorable("attachments.content_type", &a.content_type)?;
     }
     Ok(())
 }
@@ -191,7 +193,7 @@ impl App {
     ) -> Result<TicketRecord, AppError> {
         refuse_nul("subject", &input.subject)?;
         refuse_nul("body", &input.body)?;
-        refuse_nul_in_attachments(&input.attachments)?;
+        refuse_unstorable_in_attachments(&input.attachments)?;
         refuse_tag_fields(&input.tags, input.category.as_deref())?;
         refuse_unstorable("language", &input.language)?;
         let now = self.clock.now();

@@ -48,11 +48,20 @@ impl App {
             vendor_id,
             password_hash,
         };
-        match self.store.insert_user(&user, self.clock.now()).await {
+        let user = match self.store.insert_user(&user, self.clock.now()).await {
             Err(StoreError::Duplicate) => Err(AppError::Duplicate(format!(
                 "a user with email {email} already exists"
             ))),
             other => other.map_err(AppError::from),
-        }
+        }?;
+        let data = serde_json::json!({ "what": "user", "change": "created", "id": user.id, "role": user.role, "vendor": user.vendor_id });
+        self.audit(
+            caller,
+            paydesk_domain::event::EventKind::ConfigChanged,
+            None,
+            data,
+        )
+        .await?;
+        Ok(user)
     }
 }

@@ -3,7 +3,7 @@
 use crate::audit::{self, ChainEntry};
 use crate::error::StoreError;
 use crate::page::{Page, PageRequest, decode_cursor, encode_cursor};
-use crate::sql::{Engine, Row, Tx};
+use crate::sql::{Row, Tx};
 use crate::{Store, args};
 use paydesk_domain::event::{Event, NewEvent};
 use paydesk_domain::{Actor, CustomerId, EventId, TicketId, Timestamp, UserId};
@@ -98,7 +98,7 @@ pub(crate) async fn append_all(
         }
         let sql = format!(
             "INSERT INTO events (id, ticket_id, customer_id, actor_kind, actor_id, actor_label, ip, at, kind, data, prev_hash, hash) VALUES {}",
-            placeholders(tx.engine(), chunk.len())
+            crate::sql::value_rows(tx.engine(), chunk.len(), COLUMNS)
         );
         tx.exec(&sql, &values).await?;
     }
@@ -107,20 +107,6 @@ pub(crate) async fn append_all(
 
 /// Columns written per event.
 const COLUMNS: usize = 12;
-
-/// The `VALUES` placeholders for `rows` events. On SQLite they are anonymous (`?`): sqlx
-/// looks up each numbered parameter's name, and SQLite finds a name by walking the list of
-/// all of them, so numbered placeholders cost time quadratic in their number, which at 6,000
-/// per statement is most of a bulk insert's time. Anonymous ones are bound in order.
-fn placeholders(engine: Engine, rows: usize) -> String {
-    match engine {
-        Engine::Sqlite => {
-            let row = format!("({})", vec!["?"; COLUMNS].join(", "));
-            vec![row; rows].join(", ")
-        }
-        Engine::Postgres => crate::sql::value_rows(rows, COLUMNS),
-    }
-}
 
 pub(crate) fn event_from_row(row: &Row) -> Result<Event, StoreError> {
     Ok(Event {

@@ -1,7 +1,9 @@
-//! Group commit for SQLite's single writer.
+//! Group commit for single ticket creates, on both engines.
 //!
-//! With `synchronous = FULL` every commit waits for the disk. Creating tickets one per
-//! transaction would make the disk's flush time the desk's ceiling, so concurrent single
+//! Every commit waits for the disk (SQLite with `synchronous = FULL`, PostgreSQL with
+//! `fsync`), and appends to the audit chain are serialised (SQLite's single writer,
+//! PostgreSQL's advisory lock held to the commit). Creating tickets one per transaction
+//! would make the disk's flush time the desk's ceiling, so concurrent single
 //! creates are queued to one task that writes up to [`MAX_GROUP`] of them in one
 //! transaction, with one multi-row statement per table. If the group fails (a bad
 //! reference, a reused idempotency key), it is rolled back to a savepoint and retried one

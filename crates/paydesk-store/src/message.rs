@@ -117,7 +117,7 @@ async fn insert_plain(
     }
     let sql = format!(
         "INSERT INTO messages (ticket_id, visibility, author_kind, author_id, body, created_at) VALUES {}",
-        crate::sql::value_rows(messages.len(), 6)
+        crate::sql::value_rows(tx.engine(), messages.len(), 6)
     );
     tx.exec(&sql, &values).await?;
     Ok(())

@@ -76,7 +76,7 @@ async fn insert_tags(tx: &mut Tx, id: TicketId, tags: &[String]) -> Result<(), S
     }
     let sql = format!(
         "INSERT INTO ticket_tags (ticket_id, tag) VALUES {}",
-        crate::sql::value_rows(tags.len(), 2)
+        crate::sql::value_rows(tx.engine(), tags.len(), 2)
     );
     tx.exec(&sql, &values).await?;
     Ok(())
@@ -108,19 +108,17 @@ impl Store {
     /// then reads [`Store::idempotent_ticket`]); [`StoreError::MissingReference`] when the
     /// customer, queue or assignee does not exist.
     ///
-    /// On SQLite, concurrent calls share one durable commit (see [`crate::group_commit`]).
+    /// Concurrent calls share one durable commit (see [`crate::group_commit`]).
     pub async fn insert_ticket(
         &self,
         record: &TicketRecord,
         key: Option<&IdempotencyKey>,
     ) -> Result<Ticket, StoreError> {
-        if let Store::Sqlite(engine) = self {
-            return engine.group().insert(record.clone(), key.cloned()).await;
-        }
-        let mut tx = self.write().await?;
-        let ticket = insert_with_key(&mut tx, record, key).await?;
-        tx.commit().await?;
-        Ok(ticket)
+        let group = match self {
+            Store::Sqlite(engine) => engine.group(),
+            Store::Postgres(engine) => engine.group(),
+        };
+        group.insert(record.clone(), key.cloned()).await
     }
 
     /// Inserts many tickets in one transaction (imports, demo data); returns their ids in order.

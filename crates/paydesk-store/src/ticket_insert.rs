@@ -53,7 +53,7 @@ async fn insert_rows(
     for chunk in rows.chunks(ROWS) {
         let sql = format!(
             "INSERT INTO {head} VALUES {}",
-            value_rows(chunk.len(), cols)
+            value_rows(tx.engine(), chunk.len(), cols)
         );
         let values: Vec<Value> = chunk.iter().flatten().cloned().collect();
         tx.exec(&sql, &values).await?;

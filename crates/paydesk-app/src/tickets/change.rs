@@ -1,8 +1,8 @@
 //! Changing tickets: replies, internal notes, field changes, with optimistic concurrency.
 
 use super::{
-    NewReply, TicketChange, author_of, check_version, redacted, refuse_nul,
-    refuse_nul_in_attachments, refuse_tag_fields,
+    NewReply, TicketChange, author_of, check_version, redacted, refuse_nul, refuse_tag_fields,
+    refuse_unstorable_in_attachments,
 };
 use crate::error::AppError;
 use crate::{App, Caller};
@@ -41,7 +41,7 @@ impl App {
             ));
         }
         refuse_nul("body", &reply.body)?;
-        refuse_nul_in_attachments(&reply.attachments)?;
+        refuse_unstorable_in_attachments(&reply.attachments)?;
         let mut events = Vec::new();
         let body = redacted(&reply.body, "body", Some(id), actor, now, &mut events);
         let attachments = reply

@@ -11,6 +11,7 @@ use super::report::Measurement;
 use indicatif::ProgressBar;
 use paydesk_domain::message::Author;
 use paydesk_domain::{Actor, CustomerId, QueueId, UserId};
+use paydesk_store::audit::{ChainEntry, GENESIS, entry_hash};
 use paydesk_store::sql::{Tx, Value, value_rows};
 use paydesk_store::{Store, TicketRecord, args};
 use std::time::Instant;
@@ -23,9 +24,13 @@ pub async fn run(
 ) -> anyhow::Result<Measurement> {
     let started = Instant::now();
     let mut next_id = 1_i64;
+    let mut chain = Chain {
+        last_id: 0,
+        hash: GENESIS.to_string(),
+    };
     for chunk in records.chunks(batch.max(1)) {
         let mut tx = store.write().await?;
-        let rows = Rows::of(chunk, next_id);
+        let rows = Rows::of(chunk, next_id, &mut chain);
         next_id += i64::try_from(chunk.len())?;
         rows.insert(&mut tx).await?;
         tx.commit().await?;
@@ -36,6 +41,12 @@ pub async fn run(
         elapsed: started.elapsed(),
         latency: None,
     })
+}
+
+/// The audit chain's head: events get the ids and hashes the store would give them.
+struct Chain {
+    last_id: i64,
+    hash: String,
 }
 
 /// One transaction's rows, table by table.
@@ -49,7 +60,7 @@ struct Rows {
 }
 
 impl Rows {
-    fn of(records: &[TicketRecord], first_id: i64) -> Self {
+    fn of(records: &[TicketRecord], first_id: i64, chain: &mut Chain) -> Self {
         let mut rows = Rows::default();
         for (id, r) in (first_id..).zip(records) {
             let t = &r.ticket;
@@ -97,8 +108,38 @@ impl Rows {
                     Actor::System => ("system", None, None),
                 };
                 let data = e.data.to_string();
-                rows.events
-                    .push(args![id, kind, actor, label, e.at.0, e.kind.as_str(), data].to_vec());
+                chain.last_id += 1;
+                let hash = entry_hash(
+                    &chain.hash,
+                    &ChainEntry {
+                        id: chain.last_id,
+                        ticket_id: Some(id),
+                        customer_id: None,
+                        actor_kind: kind,
+                        actor_id: actor,
+                        actor_label: label,
+                        ip: None,
+                        at: e.at.0,
+                        kind: e.kind.as_str(),
+                        data: &data,
+                    },
+                );
+                let prev = std::mem::replace(&mut chain.hash, hash.clone());
+                rows.events.push(
+                    args![
+                        chain.last_id,
+                        id,
+                        kind,
+                        actor,
+                        label,
+                        e.at.0,
+                        e.kind.as_str(),
+                        data,
+                        prev,
+                        hash
+                    ]
+                    .to_vec(),
+                );
             }
         }
         rows
@@ -117,7 +158,7 @@ impl Rows {
             ),
             ("ticket_search (body, ticket_id)", self.search),
             (
-                "events (ticket_id, actor_kind, actor_id, actor_label, at, kind, data)",
+                "events (id, ticket_id, actor_kind, actor_id, actor_label, at, kind, data, prev_hash, hash)",
                 self.events,
             ),
         ];
@@ -128,7 +169,7 @@ impl Rows {
             for chunk in rows.chunks(400) {
                 let sql = format!(
                     "INSERT INTO {head} VALUES {}",
-                    value_rows(chunk.len(), cols)
+                    value_rows(tx.engine(), chunk.len(), cols)
                 );
                 let values: Vec<Value> = chunk.iter().flatten().cloned().collect();
                 tx.exec(&sql, &values).await?;

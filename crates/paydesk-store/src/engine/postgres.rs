@@ -1,6 +1,7 @@
 //! The scale-out engine: PostgreSQL, shared by several stateless paydesk instances.
 
 use crate::error::StoreError;
+use crate::group_commit::GroupCommit;
 use crate::sql::Tx;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -11,6 +12,7 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct PgEngine {
     pool: PgPool,
+    group: GroupCommit,
 }
 
 impl PgEngine {
@@ -25,7 +27,19 @@ impl PgEngine {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Open(format!("PostgreSQL at {}: {e}", redact_url(url))))?;
-        Ok(Self { pool })
+        let writer = pool.clone();
+        let group = GroupCommit::start(move || {
+            let pool = writer.clone();
+            async move { Ok(Tx::Pg(pool.begin().await?)) }
+        });
+        Ok(Self { pool, group })
+    }
+
+    /// The group-commit queue for single ticket inserts: appends to the audit chain are
+    /// serialised, so concurrent creates commit together rather than one flush each.
+    #[must_use]
+    pub fn group(&self) -> &GroupCommit {
+        &self.group
     }
 
     /// A write transaction.
