@@ -263,11 +263,14 @@ impl App {
         // Tries with an unreadable email are locked out like any other.
         let key =
             normalize_email(email).unwrap_or_else(|_| cut(&email.trim().to_lowercase(), EMAIL_MAX));
+        // What is kept of a failed try (the lock-out count, the audit event) holds no card
+        // data: a card number typed into the email box is masked there, as in any text.
+        let kept = paydesk_domain::redaction::redact(&key).text;
         // The semaphore is never closed, so a permit always comes.
         let _permit = verifications().acquire().await.ok();
         let now = self.clock.now();
-        if let Err(refused) = self.refuse_locked_out(&key, ip, now).await {
-            let data = json!({ "email": key, "reason": "locked_out" });
+        if let Err(refused) = self.refuse_locked_out(&kept, ip, now).await {
+            let data = json!({ "email": kept, "reason": "locked_out" });
             self.audit_as(&Actor::System, ip, EventKind::SignInFailed, None, data)
                 .await?;
             return Err(refused);
@@ -279,14 +282,14 @@ impl App {
         let user = match user {
             Some(u) if is_right && u.is_active => u,
             _ => {
-                self.store.record_sign_in_failure(&key, ip, now).await?;
-                let data = json!({ "email": key, "reason": "wrong_credentials" });
+                self.store.record_sign_in_failure(&kept, ip, now).await?;
+                let data = json!({ "email": kept, "reason": "wrong_credentials" });
                 self.audit_as(&Actor::System, ip, EventKind::SignInFailed, None, data)
                     .await?;
                 return Err(AppError::SignInFailed);
             }
         };
-        self.store.clear_sign_in_failures(&key).await?;
+        self.store.clear_sign_in_failures(&kept).await?;
 
         let expires_at = now.plus_millis(millis(self.access.absolute_timeout));
         let mut tries = 0;
@@ -298,7 +301,8 @@ impl App {
                 csrf_token: random_chars(SESSION_CHARS),
                 expires_at,
                 ip: ip.map(|i| cut(i, EMAIL_MAX)),
-                user_agent: user_agent.map(|a| cut(a, USER_AGENT_MAX)),
+                user_agent: user_agent
+                    .map(|a| cut(&paydesk_domain::redaction::redact(a).text, USER_AGENT_MAX)),
             };
             match self.store.create_session(&new, now).await {
                 Ok(s) => {

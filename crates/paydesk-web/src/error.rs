@@ -104,6 +104,13 @@ impl From<AppError> for ApiError {
 
 static ERROR_IDS: AtomicU64 = AtomicU64::new(1);
 
+/// Details and field names often quote what the client sent (an unknown variant, a value
+/// of the wrong type, a version), so card data in them is masked before it is answered
+/// or logged.
+fn masked(text: &str) -> String {
+    paydesk_domain::redaction::redact(text).text
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let title = self
@@ -113,14 +120,15 @@ impl IntoResponse for ApiError {
             .to_string();
         let (detail, error_id) = if self.status.is_server_error() {
             let id = format!("E{:08X}", ERROR_IDS.fetch_add(1, Ordering::Relaxed));
-            tracing::error!(error_id = %id, code = self.code, cause = %self.detail, "request failed");
+            let cause = masked(&self.detail);
+            tracing::error!(error_id = %id, code = self.code, %cause, "request failed");
             (
                 "The server could not complete the request. Quote the error id when reporting it."
                     .to_string(),
                 Some(id),
             )
         } else {
-            (self.detail, None)
+            (masked(&self.detail), None)
         };
         let body = Problem {
             kind: format!("urn:paydesk:problem:{}", self.code),
@@ -128,7 +136,7 @@ impl IntoResponse for ApiError {
             status: self.status.as_u16(),
             detail,
             code: self.code.to_string(),
-            field: self.field,
+            field: self.field.as_deref().map(masked),
             error_id,
         };
         let mut response = (self.status, axum::Json(body)).into_response();
