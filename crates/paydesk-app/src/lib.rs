@@ -12,6 +12,7 @@ pub mod customers;
 pub mod demo;
 pub mod error;
 pub mod password;
+pub mod privacy;
 pub mod tickets;
 pub mod users;
 

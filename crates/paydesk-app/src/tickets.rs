@@ -225,7 +225,6 @@ impl App {
                 now,
                 EventKind::TicketCreated,
                 json!({
-                    "subject": ticket.subject,
                     "status": ticket.status,
                     "priority": ticket.priority,
                     "channel": ticket.channel,

@@ -33,6 +33,8 @@ crate::label_enum!(
         ConfigChanged = "config_changed",
         /// Someone was refused an action they are not allowed to take.
         PermissionDenied = "permission_denied",
+        /// A customer's identity was erased on request; financial records stay.
+        CustomerErased = "customer_erased",
     }
 );
 

@@ -114,7 +114,9 @@ impl Ticket {
         if let Some(subject) = &patch.subject {
             let subject = validate::subject(subject)?;
             if subject != next.subject {
-                changes.push(Change::text("subject", Some(&next.subject), Some(&subject)));
+                // Subjects are the customer's words: the immutable log records that the subject
+                // changed, not what it said, so erasing a customer never needs to rewrite it.
+                changes.push(Change::text("subject", None, None));
                 next.subject = subject;
             }
         }

@@ -12,6 +12,7 @@ pub mod sql;
 
 mod access;
 mod customer;
+pub mod erasure;
 mod event;
 pub mod group_commit;
 mod message;

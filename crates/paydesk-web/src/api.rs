@@ -4,6 +4,7 @@ pub mod customers;
 pub mod dto;
 pub mod health;
 pub mod openapi;
+pub mod privacy;
 pub mod session;
 pub mod tickets;
 pub mod tokens;
@@ -21,6 +22,7 @@ pub fn routes() -> Router<App> {
         .merge(openapi::routes())
         .merge(session::routes())
         .merge(tokens::routes())
+        .merge(privacy::routes())
         .method_not_allowed_fallback(method_not_allowed)
 }
 

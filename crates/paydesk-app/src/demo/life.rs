@@ -111,7 +111,6 @@ impl Life {
             at,
             EventKind::TicketCreated,
             json!({
-                "subject": t.subject,
                 "status": t.status,
                 "priority": t.priority,
                 "channel": t.channel,

@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
-use super::{customers, dto, session, tickets, tokens};
+use super::{customers, dto, privacy, session, tickets, tokens};
 use crate::error::Problem;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -12,14 +12,14 @@ use utoipa::OpenApi;
     info(title = "paydesk API", description = "Tickets, customers and their timelines for a payments support desk. Errors are application/problem+json (RFC 9457) with a stable `code`."),
     paths(
         tickets::create, tickets::list, tickets::get_one, tickets::change, tickets::add_message, tickets::timeline,
-        customers::create, customers::list, customers::get_one, customers::change,
+        customers::create, customers::list, customers::get_one, customers::change, privacy::export, privacy::erase,
         session::sign_in, session::current, session::sign_out, tokens::create, tokens::list, tokens::revoke,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
         dto::CreateTicket, dto::PatchTicket, dto::CreateMessage, dto::AttachmentIn, dto::CustomerOut, dto::CustomerPage,
         dto::CreateCustomer, dto::PatchCustomer, session::SignIn, session::SessionOut, session::SessionUser,
-        tokens::CreateToken, tokens::TokenOut, tokens::CreatedTokenOut, tokens::TokenList,
+        privacy::CustomerExportOut, privacy::ErasedOut, tokens::CreateToken, tokens::TokenOut, tokens::CreatedTokenOut, tokens::TokenList,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),

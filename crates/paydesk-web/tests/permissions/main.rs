@@ -212,6 +212,19 @@ fn routes(w: &World) -> Vec<(Method, String, Option<Value>, Action)> {
             None,
             Action::TokenManage,
         ),
+        (
+            Method::GET,
+            format!("/api/v1/customers/{c}/export"),
+            None,
+            Action::CustomerExport,
+        ),
+        // Last: once erased, the customer's data is gone for every later check.
+        (
+            Method::POST,
+            format!("/api/v1/customers/{c}/erase"),
+            None,
+            Action::CustomerErase,
+        ),
     ]
 }
 
