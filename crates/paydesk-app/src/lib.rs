@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod password;
 pub mod privacy;
+pub mod retention;
 pub mod tickets;
 pub mod users;
 

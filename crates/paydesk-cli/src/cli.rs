@@ -39,6 +39,9 @@ pub enum Command {
     Audit(crate::audit::AuditCommand),
     /// Print the permission matrix (role x action, and token scopes) as Markdown.
     Permissions,
+    /// Apply the retention rules (close solved tickets, anonymise old closed ones).
+    #[command(subcommand)]
+    Retention(crate::retention::RetentionCommand),
 }
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -50,6 +53,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Token(cmd) => crate::token::run(&settings, cmd).await,
         Command::Bench(cmd) => crate::bench::run(&settings, cmd).await,
         Command::Audit(cmd) => crate::audit::run(&settings, cmd).await,
+        Command::Retention(cmd) => crate::retention::run(&settings, cmd).await,
         Command::Permissions => {
             crate::permissions::run();
             Ok(())

@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod demo;
 mod permissions;
+mod retention;
 mod serve;
 mod token;
 mod user;

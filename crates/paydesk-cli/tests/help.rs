@@ -29,6 +29,8 @@ fn every_command_has_help() {
         &["token", "create", "--help"],
         &["token", "list", "--help"],
         &["token", "revoke", "--help"],
+        &["retention", "run", "--help"],
+        &["permissions", "--help"],
         &["audit", "verify", "--help"],
     ] {
         let out = paydesk(cmd);

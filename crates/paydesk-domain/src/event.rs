@@ -35,6 +35,8 @@ crate::label_enum!(
         PermissionDenied = "permission_denied",
         /// A customer's identity was erased on request; financial records stay.
         CustomerErased = "customer_erased",
+        /// A retention rule removed a closed ticket's texts.
+        TicketAnonymised = "ticket_anonymised",
     }
 );
 
