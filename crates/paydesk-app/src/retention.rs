@@ -53,29 +53,23 @@ impl App {
         let mut run = RetentionRun::default();
         let cutoff = |days: i64| Timestamp(self.clock.now().0 - days * Timestamp::DAY);
         if let Some(days) = rules.close_solved_after_days {
-            loop {
-                let n = self
-                    .store
-                    .close_solved_before(cutoff(days), &actor, self.clock.now())
-                    .await?;
+            while let n @ 1.. = self
+                .store
+                .close_solved_before(cutoff(days), &actor, self.clock.now())
+                .await?
+            {
                 run.closed += n;
                 progress(run);
-                if n == 0 {
-                    break;
-                }
             }
         }
         if let Some(days) = rules.anonymise_closed_after_days {
-            loop {
-                let n = self
-                    .store
-                    .anonymise_closed_before(cutoff(days), &actor, self.clock.now())
-                    .await?;
+            while let n @ 1.. = self
+                .store
+                .anonymise_closed_before(cutoff(days), &actor, self.clock.now())
+                .await?
+            {
                 run.anonymised += n;
                 progress(run);
-                if n == 0 {
-                    break;
-                }
             }
         }
         let data = json!({

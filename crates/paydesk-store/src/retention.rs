@@ -4,7 +4,7 @@
 
 use crate::erasure::ERASED;
 use crate::error::StoreError;
-use crate::sql::{Value, placeholders};
+use crate::sql::{Tx, Value, placeholders};
 use crate::{Store, args, event};
 use paydesk_domain::event::{Change, EventKind, NewEvent};
 use paydesk_domain::{Actor, TicketId, Timestamp};
@@ -12,6 +12,22 @@ use serde_json::json;
 
 /// Tickets handled per transaction.
 pub const BATCH: usize = 500;
+
+/// Up to [`BATCH`] ids of tickets matching `condition` (whose parameters are `values`).
+async fn due(tx: &mut Tx, condition: &str, values: &[Value]) -> Result<Vec<i64>, StoreError> {
+    let limit = i64::try_from(BATCH).unwrap_or(500);
+    let mut all = values.to_vec();
+    all.push(limit.into());
+    let sql = format!(
+        "SELECT id FROM tickets WHERE {condition} ORDER BY id LIMIT ${}",
+        all.len()
+    );
+    tx.rows(&sql, &all)
+        .await?
+        .iter()
+        .map(|r| r.i64("id"))
+        .collect()
+}
 
 impl Store {
     /// Closes up to [`BATCH`] tickets solved before `cutoff`; returns how many. Call again
@@ -23,13 +39,12 @@ impl Store {
         at: Timestamp,
     ) -> Result<u64, StoreError> {
         let mut tx = self.write().await?;
-        let limit = i64::try_from(BATCH).unwrap_or(500);
-        let ids: Vec<i64> = tx
-            .rows("SELECT id FROM tickets WHERE status = 'solved' AND solved_at < $1 ORDER BY id LIMIT $2", &args![cutoff.0, limit])
-            .await?
-            .iter()
-            .map(|r| r.i64("id"))
-            .collect::<Result<_, _>>()?;
+        let ids = due(
+            &mut tx,
+            "status = 'solved' AND solved_at < $1",
+            &args![cutoff.0],
+        )
+        .await?;
         if ids.is_empty() {
             return Ok(0);
         }
@@ -67,16 +82,12 @@ impl Store {
         at: Timestamp,
     ) -> Result<u64, StoreError> {
         let mut tx = self.write().await?;
-        let limit = i64::try_from(BATCH).unwrap_or(500);
-        let ids: Vec<i64> = tx
-            .rows(
-                "SELECT id FROM tickets WHERE status = 'closed' AND closed_at < $1 AND subject <> $2 ORDER BY id LIMIT $3",
-                &args![cutoff.0, ERASED, limit],
-            )
-            .await?
-            .iter()
-            .map(|r| r.i64("id"))
-            .collect::<Result<_, _>>()?;
+        let ids = due(
+            &mut tx,
+            "status = 'closed' AND closed_at < $1 AND subject <> $2",
+            &args![cutoff.0, ERASED],
+        )
+        .await?;
         if ids.is_empty() {
             return Ok(0);
         }
