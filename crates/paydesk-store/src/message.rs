@@ -75,36 +75,31 @@ async fn insert_row(
 /// the caller). Runs of messages without attachments go in one statement each.
 pub(crate) async fn insert_all(
     tx: &mut Tx,
-    ticket_id: TicketId,
-    messages: &[NewMessage],
+    messages: &[(TicketId, &NewMessage)],
 ) -> Result<(), StoreError> {
-    let mut plain: Vec<&NewMessage> = Vec::new();
-    for m in messages {
-        if m.attachments.is_empty() && plain.len() < 500 {
-            plain.push(m);
+    let mut plain: Vec<(TicketId, &NewMessage)> = Vec::new();
+    for &(ticket_id, m) in messages {
+        if m.attachments.is_empty() && plain.len() < 400 {
+            plain.push((ticket_id, m));
             continue;
         }
-        insert_plain(tx, ticket_id, &plain).await?;
+        insert_plain(tx, &plain).await?;
         plain.clear();
         if m.attachments.is_empty() {
-            plain.push(m);
+            plain.push((ticket_id, m));
         } else {
             insert_row(tx, ticket_id, m).await?;
         }
     }
-    insert_plain(tx, ticket_id, &plain).await
+    insert_plain(tx, &plain).await
 }
 
-async fn insert_plain(
-    tx: &mut Tx,
-    ticket_id: TicketId,
-    messages: &[&NewMessage],
-) -> Result<(), StoreError> {
+async fn insert_plain(tx: &mut Tx, messages: &[(TicketId, &NewMessage)]) -> Result<(), StoreError> {
     if messages.is_empty() {
         return Ok(());
     }
     let mut values = Vec::with_capacity(messages.len() * 6);
-    for m in messages {
+    for (ticket_id, m) in messages {
         let (author_kind, author_id) = author_columns(&m.author);
         values.extend(args![
             ticket_id.0,

@@ -112,9 +112,10 @@ pub(crate) async fn insert_all(
         .collect();
     insert_rows(tx, "ticket_tags (ticket_id, tag)", 2, tags).await?;
 
-    for (id, (r, _)) in pairs() {
-        message::insert_all(tx, TicketId(id), &r.messages).await?;
-    }
+    let messages: Vec<(TicketId, &paydesk_domain::message::NewMessage)> = pairs()
+        .flat_map(|(id, (r, _))| r.messages.iter().map(move |m| (TicketId(id), m)))
+        .collect();
+    message::insert_all(tx, &messages).await?;
 
     let search = pairs()
         .map(|(id, (r, _))| {
