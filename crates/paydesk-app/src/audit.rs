@@ -39,6 +39,7 @@ impl App {
             at: self.clock.now(),
             kind,
             data,
+            ip: ip.map(str::to_string),
         };
         self.store.append_audit(&[event], ip).await?;
         Ok(())

@@ -25,6 +25,7 @@ fn customer_event(
         at,
         kind,
         data,
+        ip: None,
     }
 }
 
@@ -82,7 +83,8 @@ impl App {
             now,
             EventKind::CustomerCreated,
             json!({ "redacted": masked }),
-        );
+        )
+        .from_ip(caller.ip.as_deref());
         let created = self.store.insert_customer(&input, now, &event).await?;
         Ok(shown_to(caller, created))
     }
@@ -217,7 +219,8 @@ impl App {
             now,
             EventKind::CustomerUpdated,
             json!({ "fields": changed, "redacted": masked }),
-        );
+        )
+        .from_ip(caller.ip.as_deref());
         match self
             .store
             .update_customer(&next, current.version, &event)

@@ -68,6 +68,7 @@ impl App {
             at: self.clock.now(),
             kind: EventKind::CustomerErased,
             data: json!({ "reason": "data subject request" }),
+            ip: caller.ip.clone(),
         };
         Ok(self
             .store

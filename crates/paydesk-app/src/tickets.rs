@@ -143,7 +143,8 @@ impl App {
         {
             return Ok(found);
         }
-        let record = self.ticket_record(actor, input)?;
+        let mut record = self.ticket_record(actor, input)?;
+        from_where(caller, &mut record.events);
         match self.store.insert_ticket(&record, key.as_ref()).await {
             Ok(ticket) => Ok(Created {
                 ticket,
@@ -174,12 +175,14 @@ impl App {
             .into_iter()
             .enumerate()
             .map(|(i, input)| {
-                self.ticket_record(actor, input).map_err(|e| {
+                let mut record = self.ticket_record(actor, input).map_err(|e| {
                     AppError::invalid(
                         format!("[{i}].{}", e.field().unwrap_or("ticket")),
                         e.to_string(),
                     )
-                })
+                })?;
+                from_where(caller, &mut record.events);
+                Ok::<_, AppError>(record)
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(self.store.insert_tickets(&records).await?)
@@ -330,5 +333,12 @@ pub(crate) fn check_version(current: &Ticket, expected: Option<i64>) -> Result<(
             current: current.version,
         }),
         _ => Ok(()),
+    }
+}
+
+/// Records where the caller came from on each event of a change.
+pub(crate) fn from_where(caller: &Caller, events: &mut [NewEvent]) {
+    for e in events {
+        e.ip.clone_from(&caller.ip);
     }
 }

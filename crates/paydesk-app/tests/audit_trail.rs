@@ -112,6 +112,34 @@ async fn security_events_are_recorded_and_chained(store: Store) {
         .await
         .unwrap();
 
+    let input = paydesk_app::tickets::NewTicketInput::new(
+        "Refund",
+        "please",
+        BusinessLine::Buyer,
+        paydesk_domain::ticket::Channel::Web,
+    );
+    let ticket = app
+        .create_ticket(&person, input, None)
+        .await
+        .unwrap()
+        .ticket;
+    let mut tx = store.read().await.unwrap();
+    let ips: Vec<Option<String>> = tx
+        .rows(
+            "SELECT ip FROM events WHERE ticket_id = $1",
+            &[ticket.id.0.into()],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.opt_text("ip").unwrap())
+        .collect();
+    drop(tx);
+    assert!(
+        !ips.is_empty() && ips.iter().all(|ip| ip.as_deref() == Some("203.0.113.7")),
+        "changes record where they came from: {ips:?}"
+    );
+
     let rows = audit_rows(&store).await;
     let kinds: Vec<&str> = rows.iter().map(|(k, _, _)| k.as_str()).collect();
     for kind in ["config_changed", "sign_in_failed", "sign_in", "pii_read"] {

@@ -92,9 +92,18 @@ pub struct NewEvent {
     pub at: Timestamp,
     pub kind: EventKind,
     pub data: Value,
+    /// The address the actor came from, when known (the audit trail's "from where").
+    pub ip: Option<String>,
 }
 
 impl NewEvent {
+    /// The same event, recorded as coming from `ip`.
+    #[must_use]
+    pub fn from_ip(mut self, ip: Option<&str>) -> Self {
+        self.ip = ip.map(str::to_string);
+        self
+    }
+
     /// A ticket event. The ticket id may be filled in by the store when the ticket is new.
     #[must_use]
     pub fn ticket(
@@ -111,6 +120,7 @@ impl NewEvent {
             at,
             kind,
             data,
+            ip: None,
         }
     }
 

@@ -67,6 +67,7 @@ pub(crate) async fn append_all(
             id += 1;
             let (kind, actor_id, label) = actor_columns(&e.actor);
             let data = e.data.to_string();
+            let ip = e.ip.as_deref().or(ip);
             let entry = ChainEntry {
                 id,
                 ticket_id: e.ticket_id.map(TicketId::get),

@@ -86,6 +86,7 @@ fn audit_event(kind: EventKind, user: i64, customer: Option<CustomerId>) -> NewE
         at: Timestamp(9_000),
         kind,
         data: json!({"what": kind.as_str()}),
+        ip: None,
     }
 }
 

@@ -83,6 +83,7 @@ async fn customers_round_trip(store: Store) {
         at: Timestamp(5),
         kind: EventKind::CustomerCreated,
         data: json!({}),
+        ip: None,
     };
     let c = store
         .insert_customer(

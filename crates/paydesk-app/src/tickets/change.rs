@@ -122,6 +122,7 @@ impl App {
             body,
             attachments,
         };
+        super::from_where(caller, &mut events);
         let stored = self
             .store
             .update_ticket(&next, current.version, &events, Some(&message))
@@ -190,6 +191,7 @@ impl App {
             ));
         }
         events.extend(NewEvent::from_changes(id, actor, now, &changes));
+        super::from_where(caller, &mut events);
         let saved = self
             .store
             .update_ticket(&next, current.version, &events, None)
