@@ -12,6 +12,9 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod isolation;
+
+use isolation::a_bpo_agent_cannot_reach_another_vendors_records;
 
 use axum::body::Body;
 use axum::http::{Method, Request};
@@ -292,4 +295,7 @@ async fn every_role_meets_the_matrix_on_every_route(store: Store) {
     let _ = w.vendor;
 }
 
-on_both_engines!(every_role_meets_the_matrix_on_every_route);
+on_both_engines!(
+    every_role_meets_the_matrix_on_every_route,
+    a_bpo_agent_cannot_reach_another_vendors_records
+);
