@@ -8,7 +8,8 @@ use crate::{Store, args};
 use paydesk_domain::event::{Event, NewEvent};
 use paydesk_domain::{Actor, CustomerId, EventId, TicketId, Timestamp, UserId};
 
-fn actor_columns(actor: &Actor) -> (&'static str, Option<i64>, Option<&str>) {
+/// How an actor is stored: kind, id, label.
+pub fn actor_columns(actor: &Actor) -> (&'static str, Option<i64>, Option<&str>) {
     match actor {
         Actor::User { id } => ("user", Some(id.get()), None),
         Actor::Customer { id } => ("customer", Some(id.get()), None),

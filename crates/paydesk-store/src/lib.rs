@@ -30,10 +30,13 @@ pub use audit::{AuditRecord, ChainBreak, ChainReport};
 pub use customer::CustomerFilter;
 pub use engine::AppliedMigration;
 pub use error::StoreError;
+pub use event::actor_columns;
+pub use message::author_columns;
 pub use page::{Page, PageRequest};
 pub use sql::Engine;
 pub use staff::{NewQueue, NewUser, Queue, User, Vendor};
 pub use ticket::{IdempotencyKey, TicketRecord};
+pub use ticket_insert::{TICKET_INSERT, ticket_row};
 pub use ticket_list::TicketFilter;
 
 use engine::{PgEngine, SqliteEngine};

@@ -7,7 +7,8 @@ use paydesk_domain::message::{AttachmentMeta, Author, Message, NewMessage};
 use paydesk_domain::{CustomerId, MessageId, TicketId, Timestamp, UserId};
 use std::collections::HashMap;
 
-fn author_columns(author: &Author) -> (&'static str, Option<i64>) {
+/// How a message author is stored: kind, id.
+pub fn author_columns(author: &Author) -> (&'static str, Option<i64>) {
     match author {
         Author::Customer { id } => ("customer", id.map(CustomerId::get)),
         Author::User { id } => ("user", Some(id.get())),

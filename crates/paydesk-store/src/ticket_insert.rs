@@ -19,6 +19,10 @@ use paydesk_domain::event::NewEvent;
 use paydesk_domain::ticket::Ticket;
 use paydesk_domain::{CustomerId, QueueId, TicketId, UserId};
 
+/// The `tickets` columns a new ticket's row fills, for `INSERT INTO <this> VALUES ...`.
+pub const TICKET_INSERT: &str = "tickets (id, subject, status, priority, channel, business_line, category, queue_id, \
+         assignee_id, customer_id, language, version, created_at, updated_at, solved_at, closed_at)";
+
 /// Rows per statement: far below both engines' limits on bound parameters.
 const ROWS: usize = 400;
 
@@ -61,7 +65,8 @@ async fn insert_rows(
     Ok(())
 }
 
-fn ticket_row(id: i64, t: &Ticket) -> Vec<Value> {
+/// A ticket's `tickets` row, in the column order of [`TICKET_INSERT`].
+pub fn ticket_row(id: i64, t: &Ticket) -> Vec<Value> {
     args![
         id,
         &t.subject,
@@ -98,14 +103,7 @@ pub(crate) async fn insert_all(
     let tickets = pairs()
         .map(|(id, (r, _))| ticket_row(id, &r.ticket))
         .collect();
-    insert_rows(
-        tx,
-        "tickets (id, subject, status, priority, channel, business_line, category, queue_id, \
-         assignee_id, customer_id, language, version, created_at, updated_at, solved_at, closed_at)",
-        16,
-        tickets,
-    )
-    .await?;
+    insert_rows(tx, TICKET_INSERT, 16, tickets).await?;
 
     let tags = pairs()
         .flat_map(|(id, (r, _))| r.ticket.tags.iter().map(move |tag| args![id, tag].to_vec()))

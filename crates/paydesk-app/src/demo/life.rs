@@ -6,7 +6,6 @@ use super::people::Worker;
 use crate::error::AppError;
 use paydesk_domain::event::{Change, EventKind, NewEvent};
 use paydesk_domain::message::{AttachmentMeta, Author, NewMessage, Visibility};
-use paydesk_domain::redaction::redact;
 use paydesk_domain::ticket::{Status, Ticket, TicketPatch};
 use paydesk_domain::{Actor, Timestamp};
 use paydesk_store::TicketRecord;
@@ -85,16 +84,13 @@ impl Life {
         actor: &Actor,
         at: Timestamp,
     ) -> (String, Option<NewEvent>) {
-        let r = redact(text);
-        if r.count() == 0 {
-            return (r.text, None);
+        let mut events = Vec::new();
+        let text = crate::tickets::redacted(text, field, None, actor, at, &mut events);
+        let event = events.pop();
+        if event.is_some() {
+            self.redacted_texts += 1;
         }
-        self.redacted_texts += 1;
-        let data = json!({ "field": field, "card_numbers": r.card_numbers, "security_codes": r.security_codes });
-        (
-            r.text,
-            Some(NewEvent::ticket(None, actor, at, EventKind::Redacted, data)),
-        )
+        (text, event)
     }
 
     /// Records the creation: the ticket's first state (subject redacted) and its first message.

@@ -5,15 +5,16 @@
 //! go straight into multi-row `INSERT`s with ids chosen by the bench (the database is
 //! fresh), `--batch` tickets per transaction: no redaction, validation, events logic or
 //! service in between. That is the fastest way plain SQL can store these rows, so it is
-//! the yardstick for the service layer.
+//! the yardstick for the service layer. It shares only the store's row shapes (which column
+//! holds what), not its code path.
 
 use super::report::Measurement;
 use indicatif::ProgressBar;
-use paydesk_domain::message::Author;
-use paydesk_domain::{Actor, CustomerId, QueueId, UserId};
 use paydesk_store::audit::{ChainEntry, GENESIS, entry_hash};
 use paydesk_store::sql::{Tx, Value, value_rows};
-use paydesk_store::{Store, TicketRecord, args};
+use paydesk_store::{
+    Store, TICKET_INSERT, TicketRecord, actor_columns, args, author_columns, ticket_row,
+};
 use std::time::Instant;
 
 pub async fn run(
@@ -64,36 +65,12 @@ impl Rows {
         let mut rows = Rows::default();
         for (id, r) in (first_id..).zip(records) {
             let t = &r.ticket;
-            rows.tickets.push(
-                args![
-                    id,
-                    &t.subject,
-                    t.status.as_str(),
-                    t.priority.as_str(),
-                    t.channel.as_str(),
-                    t.business_line.as_str(),
-                    t.category.as_deref(),
-                    t.queue_id.map(QueueId::get),
-                    t.assignee_id.map(UserId::get),
-                    t.customer_id.map(CustomerId::get),
-                    &t.language,
-                    1_i64,
-                    t.created_at.0,
-                    t.updated_at.0,
-                    t.solved_at.map(|x| x.0),
-                    t.closed_at.map(|x| x.0),
-                ]
-                .to_vec(),
-            );
+            rows.tickets.push(ticket_row(id, t));
             rows.tags
                 .extend(t.tags.iter().map(|tag| args![id, tag].to_vec()));
             let mut text = t.subject.clone();
             for m in &r.messages {
-                let (kind, author) = match &m.author {
-                    Author::Customer { id } => ("customer", id.map(CustomerId::get)),
-                    Author::User { id } => ("user", Some(id.get())),
-                    Author::System => ("system", None),
-                };
+                let (kind, author) = author_columns(&m.author);
                 rows.messages
                     .push(args![id, m.visibility.as_str(), kind, author, &m.body, m.at.0].to_vec());
                 text.push('\n');
@@ -101,12 +78,7 @@ impl Rows {
             }
             rows.search.push(args![text, id].to_vec());
             for e in &r.events {
-                let (kind, actor, label) = match &e.actor {
-                    Actor::User { id } => ("user", Some(id.get()), None),
-                    Actor::Customer { id } => ("customer", Some(id.get()), None),
-                    Actor::Api { client } => ("api", None, Some(client.as_str())),
-                    Actor::System => ("system", None, None),
-                };
+                let (kind, actor, label) = actor_columns(&e.actor);
                 let data = e.data.to_string();
                 chain.last_id += 1;
                 let hash = entry_hash(
@@ -147,10 +119,7 @@ impl Rows {
 
     async fn insert(self, tx: &mut Tx) -> anyhow::Result<()> {
         let tables = [
-            (
-                "tickets (id, subject, status, priority, channel, business_line, category, queue_id, assignee_id, customer_id, language, version, created_at, updated_at, solved_at, closed_at)",
-                self.tickets,
-            ),
+            (TICKET_INSERT, self.tickets),
             ("ticket_tags (ticket_id, tag)", self.tags),
             (
                 "messages (ticket_id, visibility, author_kind, author_id, body, created_at)",

@@ -21,7 +21,7 @@ pub fn routes() -> Router<App> {
         .route("/customers/{id}", get(get_one).patch(change))
 }
 
-fn customer_id(raw: &str) -> Result<CustomerId, ApiError> {
+pub(super) fn customer_id(raw: &str) -> Result<CustomerId, ApiError> {
     raw.parse::<i64>()
         .ok()
         .filter(|n| *n > 0)

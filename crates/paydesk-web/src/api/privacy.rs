@@ -1,5 +1,6 @@
 //! `/customers/{id}/export` and `/customers/{id}/erase`: a customer's data rights.
 
+use super::customers::customer_id;
 use super::dto::{CustomerOut, MessageOut, TicketDetail, TicketOut};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
@@ -8,7 +9,6 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
 use paydesk_app::App;
-use paydesk_domain::CustomerId;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -16,14 +16,6 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/customers/{id}/export", get(export))
         .route("/customers/{id}/erase", post(erase))
-}
-
-fn customer_id(raw: &str) -> Result<CustomerId, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .map(CustomerId)
-        .ok_or_else(|| ApiError::new("not_found", "customer not found"))
 }
 
 /// Everything held about a customer.

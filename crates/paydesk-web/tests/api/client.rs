@@ -1,62 +1,13 @@
 //! Requests as a client writes them, and assertions on what comes back.
 
+pub use crate::common::Call;
 use crate::common::{Api, Reply};
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-/// One request, built up before it is sent.
-pub struct Call {
-    method: Method,
-    uri: String,
-    body: Option<Value>,
-    headers: Vec<(&'static str, String)>,
-}
-
 impl Call {
-    pub fn new(method: Method, uri: impl Into<String>) -> Self {
-        Self {
-            method,
-            uri: uri.into(),
-            body: None,
-            headers: vec![],
-        }
-    }
-
-    pub fn get(uri: impl Into<String>) -> Self {
-        Self::new(Method::GET, uri)
-    }
-
-    pub fn post(uri: impl Into<String>, body: Value) -> Self {
-        Self::new(Method::POST, uri).json(body)
-    }
-
-    pub fn patch(uri: impl Into<String>, body: Value) -> Self {
-        Self::new(Method::PATCH, uri).json(body)
-    }
-
-    pub fn json(mut self, body: Value) -> Self {
-        self.body = Some(body);
-        self
-    }
-
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
-        self
-    }
-
     pub async fn send(self, api: &Api) -> Reply {
-        let mut builder = Request::builder().method(self.method).uri(self.uri);
-        if self.body.is_some() {
-            builder = builder.header("content-type", "application/json");
-        }
-        for (name, value) in self.headers {
-            builder = builder.header(name, value);
-        }
-        let body = self
-            .body
-            .map_or_else(Body::empty, |b| Body::from(b.to_string()));
-        api.send(builder.body(body).unwrap()).await
+        api.send(self.into_request()).await
     }
 
     /// Sends; the reply must have this status, and its JSON body is returned.

@@ -2,10 +2,11 @@
 //! probe route that echoes the caller, and a client that keeps a session's cookie and
 //! CSRF token.
 
+pub use crate::common::Call;
 use crate::common::{Reply, T0};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use axum::{Json, Router};
 use http_body_util::BodyExt as _;
@@ -141,59 +142,9 @@ impl Session {
     }
 }
 
-/// One request, built up before it is sent.
-pub struct Call {
-    method: Method,
-    uri: String,
-    body: Option<Value>,
-    headers: Vec<(&'static str, String)>,
-}
-
 impl Call {
-    pub fn new(method: Method, uri: impl Into<String>) -> Self {
-        Self {
-            method,
-            uri: uri.into(),
-            body: None,
-            headers: vec![],
-        }
-    }
-
-    pub fn get(uri: impl Into<String>) -> Self {
-        Self::new(Method::GET, uri)
-    }
-
-    pub fn delete(uri: impl Into<String>) -> Self {
-        Self::new(Method::DELETE, uri)
-    }
-
-    pub fn post(uri: impl Into<String>, body: Value) -> Self {
-        let mut call = Self::new(Method::POST, uri);
-        call.body = Some(body);
-        call
-    }
-
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
-        self
-    }
-
-    pub fn bearer(self, token: &str) -> Self {
-        self.header("authorization", format!("Bearer {token}"))
-    }
-
     pub async fn send(self, api: &AuthApi) -> Reply {
-        let mut builder = Request::builder().method(self.method).uri(self.uri);
-        if self.body.is_some() {
-            builder = builder.header(header::CONTENT_TYPE, "application/json");
-        }
-        for (name, value) in self.headers {
-            builder = builder.header(name, value);
-        }
-        let body = self
-            .body
-            .map_or_else(Body::empty, |b| Body::from(b.to_string()));
-        api.send(builder.body(body).unwrap()).await
+        api.send(self.into_request()).await
     }
 
     /// Sends; the reply must have this status; its JSON body (or null) is returned.

@@ -116,3 +116,67 @@ async fn act_as_integration(
     }
     next.run(request).await
 }
+
+/// One request, built up before it is sent (each suite sends it its own way).
+pub struct Call {
+    method: axum::http::Method,
+    uri: String,
+    body: Option<Value>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Call {
+    pub fn new(method: axum::http::Method, uri: impl Into<String>) -> Self {
+        Self {
+            method,
+            uri: uri.into(),
+            body: None,
+            headers: vec![],
+        }
+    }
+
+    pub fn get(uri: impl Into<String>) -> Self {
+        Self::new(axum::http::Method::GET, uri)
+    }
+
+    pub fn delete(uri: impl Into<String>) -> Self {
+        Self::new(axum::http::Method::DELETE, uri)
+    }
+
+    pub fn post(uri: impl Into<String>, body: Value) -> Self {
+        Self::new(axum::http::Method::POST, uri).json(body)
+    }
+
+    pub fn patch(uri: impl Into<String>, body: Value) -> Self {
+        Self::new(axum::http::Method::PATCH, uri).json(body)
+    }
+
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    pub fn bearer(self, token: &str) -> Self {
+        self.header("authorization", format!("Bearer {token}"))
+    }
+
+    /// The HTTP request: JSON bodies get their content type.
+    pub fn into_request(self) -> Request<Body> {
+        let mut builder = Request::builder().method(self.method).uri(self.uri);
+        if self.body.is_some() {
+            builder = builder.header(header::CONTENT_TYPE, "application/json");
+        }
+        for (name, value) in self.headers {
+            builder = builder.header(name, value);
+        }
+        let body = self
+            .body
+            .map_or_else(Body::empty, |b| Body::from(b.to_string()));
+        builder.body(body).unwrap()
+    }
+}
