@@ -14,8 +14,19 @@ pub mod error;
 pub mod password;
 pub mod privacy;
 pub mod retention;
+pub mod settings;
 pub mod tickets;
 pub mod users;
+pub mod workers;
+
+// Intake channels.
+pub mod chat;
+pub mod import;
+pub mod inbound;
+pub mod jobs;
+pub mod outbound;
+pub mod portal;
+pub mod webhooks;
 
 pub use caller::Caller;
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -30,6 +41,7 @@ pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
     access: access::AccessSettings,
+    intake: Arc<settings::IntakeSettings>,
 }
 
 impl App {
@@ -39,7 +51,21 @@ impl App {
             store,
             clock,
             access: access::AccessSettings::default(),
+            intake: Arc::new(settings::IntakeSettings::default()),
         }
+    }
+
+    /// The same services with these intake settings.
+    #[must_use]
+    pub fn with_intake(mut self, intake: settings::IntakeSettings) -> Self {
+        self.intake = Arc::new(intake);
+        self
+    }
+
+    /// The intake channels' settings.
+    #[must_use]
+    pub fn intake(&self) -> &settings::IntakeSettings {
+        &self.intake
     }
 
     /// The store, for health checks and tools that work below the use cases.

@@ -67,6 +67,42 @@ pub(crate) fn redacted(
     r.text
 }
 
+/// Redacts attachments on the way in: every filename, and the content of text files
+/// (any `text/*` type, or bytes that are UTF-8 text). Binary files are kept as they are.
+pub(crate) fn redacted_attachments(
+    attachments: &[paydesk_domain::message::AttachmentMeta],
+    ticket_id: Option<TicketId>,
+    actor: &Actor,
+    at: paydesk_domain::Timestamp,
+    events: &mut Vec<NewEvent>,
+) -> Vec<paydesk_domain::message::AttachmentMeta> {
+    attachments
+        .iter()
+        .map(|a| {
+            let mut a = a.clone();
+            a.filename = redacted(&a.filename, "attachment_name", ticket_id, actor, at, events);
+            if let Some(content) = a.content.take() {
+                let text = match std::str::from_utf8(&content) {
+                    Ok(t) if !t.contains('\0') => Some(t.to_string()),
+                    _ if a.content_type.to_ascii_lowercase().starts_with("text/") => {
+                        Some(String::from_utf8_lossy(&content).into_owned())
+                    }
+                    _ => None,
+                };
+                let content = match text {
+                    Some(t) => redacted(&t, "attachment_content", ticket_id, actor, at, events)
+                        .into_bytes(),
+                    None => content,
+                };
+                a.size_bytes = i64::try_from(content.len()).unwrap_or(i64::MAX);
+                a.has_content = true;
+                a.content = Some(content);
+            }
+            a
+        })
+        .collect()
+}
+
 /// Refuses text holding NUL: PostgreSQL cannot store it, so neither engine is given it and
 /// the caller hears which field is at fault instead of a storage failure.
 pub(crate) fn refuse_nul(field: &str, text: &str) -> Result<(), AppError> {
@@ -203,22 +239,7 @@ impl App {
         let mut events = Vec::new();
         let subject = redacted(&input.subject, "subject", None, actor, now, &mut events);
         let body = redacted(&input.body, "body", None, actor, now, &mut events);
-        let attachments = input
-            .attachments
-            .iter()
-            .map(|a| {
-                let mut a = a.clone();
-                a.filename = redacted(
-                    &a.filename,
-                    "attachment_name",
-                    None,
-                    actor,
-                    now,
-                    &mut events,
-                );
-                a
-            })
-            .collect::<Vec<_>>();
+        let attachments = redacted_attachments(&input.attachments, None, actor, now, &mut events);
         let ticket = input.validated_ticket(subject, now)?;
         events.insert(
             0,

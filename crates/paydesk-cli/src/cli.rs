@@ -37,6 +37,9 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(crate::audit::AuditCommand),
+    /// Import mail backlogs (mbox, Maildir) and tickets (CSV, Zendesk JSON).
+    #[command(subcommand)]
+    Import(crate::import::ImportCommand),
     /// Print the permission matrix (role x action, and token scopes) as Markdown.
     Permissions,
     /// Apply the retention rules (close solved tickets, anonymise old closed ones).
@@ -53,6 +56,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Token(cmd) => crate::token::run(&settings, cmd).await,
         Command::Bench(cmd) => crate::bench::run(&settings, cmd).await,
         Command::Audit(cmd) => crate::audit::run(&settings, cmd).await,
+        Command::Import(cmd) => crate::import::run(&settings, cmd).await,
         Command::Retention(cmd) => crate::retention::run(&settings, cmd).await,
         Command::Permissions => {
             crate::permissions::run();

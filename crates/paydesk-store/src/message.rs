@@ -54,12 +54,28 @@ async fn insert_row(
             &args![ticket_id.0, m.visibility.as_str(), author_kind, author_id, &m.body, m.at.0],
         )
         .await?;
+    let mut attachments = Vec::with_capacity(m.attachments.len());
     for a in &m.attachments {
-        tx.exec(
-            "INSERT INTO attachments (message_id, filename, content_type, size_bytes) VALUES ($1, $2, $3, $4)",
-            &args![id, &a.filename, &a.content_type, a.size_bytes],
-        )
-        .await?;
+        let attachment_id = tx
+            .insert_id(
+                "INSERT INTO attachments (message_id, filename, content_type, size_bytes) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+                &args![id, &a.filename, &a.content_type, a.size_bytes],
+            )
+            .await?;
+        if let Some(content) = &a.content {
+            tx.exec(
+                "INSERT INTO attachment_contents (attachment_id, content) VALUES ($1, $2)",
+                &args![attachment_id, content.as_slice()],
+            )
+            .await?;
+        }
+        attachments.push(AttachmentMeta {
+            id: Some(attachment_id),
+            has_content: a.content.is_some(),
+            content: None,
+            ..a.clone()
+        });
     }
     Ok(Message {
         id: MessageId(id),
@@ -67,7 +83,7 @@ async fn insert_row(
         visibility: m.visibility,
         author: m.author.clone(),
         body: m.body.clone(),
-        attachments: m.attachments.clone(),
+        attachments,
         created_at: m.at,
     })
 }
@@ -146,8 +162,10 @@ impl Store {
         let mut attachments: HashMap<i64, Vec<AttachmentMeta>> = HashMap::new();
         if !ids.is_empty() {
             let sql = format!(
-                "SELECT message_id, filename, content_type, size_bytes FROM attachments \
-                 WHERE message_id IN ({}) ORDER BY id",
+                "SELECT a.id, a.message_id, a.filename, a.content_type, a.size_bytes, \
+                 CAST(CASE WHEN c.attachment_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_content \
+                 FROM attachments a LEFT JOIN attachment_contents c ON c.attachment_id = a.id \
+                 WHERE a.message_id IN ({}) ORDER BY a.id",
                 placeholders(1, ids.len())
             );
             let values: Vec<_> = ids.iter().map(|i| (*i).into()).collect();
@@ -156,9 +174,12 @@ impl Store {
                     .entry(r.i64("message_id")?)
                     .or_default()
                     .push(AttachmentMeta {
+                        id: Some(r.i64("id")?),
                         filename: r.text("filename")?,
                         content_type: r.text("content_type")?,
                         size_bytes: r.i64("size_bytes")?,
+                        has_content: r.i64("has_content")? != 0,
+                        content: None,
                     });
             }
         }
@@ -168,5 +189,36 @@ impl Store {
                 message_from_row(r, attachments.remove(&id).unwrap_or_default())
             })
             .collect()
+    }
+
+    /// A stored attachment of `ticket_id` with its bytes: metadata and content, or `None`
+    /// when the ticket has no such attachment or paydesk does not hold the file.
+    pub async fn attachment_content(
+        &self,
+        ticket_id: TicketId,
+        attachment_id: i64,
+    ) -> Result<Option<(AttachmentMeta, Vec<u8>)>, StoreError> {
+        let mut tx = self.read().await?;
+        let Some(r) = tx
+            .row(
+                "SELECT a.id, a.filename, a.content_type, a.size_bytes, c.content \
+                 FROM attachments a JOIN messages m ON m.id = a.message_id \
+                 JOIN attachment_contents c ON c.attachment_id = a.id \
+                 WHERE a.id = $1 AND m.ticket_id = $2",
+                &args![attachment_id, ticket_id.0],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let meta = AttachmentMeta {
+            id: Some(r.i64("id")?),
+            filename: r.text("filename")?,
+            content_type: r.text("content_type")?,
+            size_bytes: r.i64("size_bytes")?,
+            has_content: true,
+            content: None,
+        };
+        Ok(Some((meta, r.bytes("content")?)))
     }
 }

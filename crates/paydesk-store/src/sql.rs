@@ -34,6 +34,24 @@ impl Engine {
 pub enum Value {
     Int(Option<i64>),
     Text(Option<String>),
+    /// Binary content (attachments): BLOB on SQLite, BYTEA on PostgreSQL.
+    Bytes(Option<Vec<u8>>),
+}
+
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Value::Bytes(Some(v))
+    }
+}
+impl From<&[u8]> for Value {
+    fn from(v: &[u8]) -> Self {
+        Value::Bytes(Some(v.to_vec()))
+    }
+}
+impl From<Option<Vec<u8>>> for Value {
+    fn from(v: Option<Vec<u8>>) -> Self {
+        Value::Bytes(v)
+    }
 }
 
 impl From<i64> for Value {

@@ -59,11 +59,11 @@ fn record(subject: &str, body: &str, at: i64) -> TicketRecord {
             visibility: Visibility::Public,
             author: Author::Customer { id: None },
             body: body.into(),
-            attachments: vec![AttachmentMeta {
-                filename: "receipt.pdf".into(),
-                content_type: "application/pdf".into(),
-                size_bytes: 1234,
-            }],
+            attachments: vec![AttachmentMeta::metadata(
+                "receipt.pdf".into(),
+                "application/pdf".into(),
+                1234,
+            )],
         }],
         events: vec![NewEvent::ticket(
             None,

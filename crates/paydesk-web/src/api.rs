@@ -1,8 +1,10 @@
 //! The JSON API under `/api/v1` and its OpenAPI document.
 
+pub mod chat;
 pub mod customers;
 pub mod dto;
 pub mod health;
+pub mod mail;
 pub mod openapi;
 pub mod privacy;
 pub mod session;
@@ -23,6 +25,8 @@ pub fn routes() -> Router<App> {
         .merge(session::routes())
         .merge(tokens::routes())
         .merge(privacy::routes())
+        .merge(mail::routes())
+        .merge(chat::routes())
         .method_not_allowed_fallback(method_not_allowed)
 }
 

@@ -6,8 +6,10 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod portal;
 pub mod security_headers;
 pub mod time;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -24,6 +26,8 @@ pub fn router(app: App) -> Router {
     Router::new()
         .merge(api::health::routes())
         .nest("/api/v1", api::routes())
+        .merge(portal::routes())
+        .merge(webhooks::routes())
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(

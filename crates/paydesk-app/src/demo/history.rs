@@ -49,11 +49,11 @@ fn slowness(created: Timestamp, is_campaign: bool, tier: Tier, channel: Channel)
 
 /// The screenshot a customer sends with an answer (its metadata: the file is not kept).
 fn screenshot(rng: &mut SmallRng) -> AttachmentMeta {
-    AttachmentMeta {
-        filename: format!("Screenshot_2026{:04}.png", rng.random_range(0..10_000)),
-        content_type: "image/png".into(),
-        size_bytes: rng.random_range(40_000..900_000),
-    }
+    AttachmentMeta::metadata(
+        format!("Screenshot_2026{:04}.png", rng.random_range(0..10_000)),
+        "image/png".into(),
+        rng.random_range(40_000..900_000),
+    )
 }
 
 fn pick_worker<'a>(rng: &mut SmallRng, workers: &'a [Worker]) -> Option<&'a Worker> {

@@ -1,8 +1,8 @@
 //! Changing tickets: replies, internal notes, field changes, with optimistic concurrency.
 
 use super::{
-    NewReply, TicketChange, author_of, check_version, redacted, refuse_nul, refuse_tag_fields,
-    refuse_unstorable_in_attachments,
+    NewReply, TicketChange, author_of, check_version, redacted, redacted_attachments, refuse_nul,
+    refuse_tag_fields, refuse_unstorable_in_attachments,
 };
 use crate::error::AppError;
 use crate::{App, Caller};
@@ -44,22 +44,8 @@ impl App {
         refuse_unstorable_in_attachments(&reply.attachments)?;
         let mut events = Vec::new();
         let body = redacted(&reply.body, "body", Some(id), actor, now, &mut events);
-        let attachments = reply
-            .attachments
-            .iter()
-            .map(|a| {
-                let mut a = a.clone();
-                a.filename = redacted(
-                    &a.filename,
-                    "attachment_name",
-                    Some(id),
-                    actor,
-                    now,
-                    &mut events,
-                );
-                a
-            })
-            .collect();
+        let attachments =
+            redacted_attachments(&reply.attachments, Some(id), actor, now, &mut events);
         let mut next = current.clone();
         let customer_actor;
         let (actor, author) = if reply.from_customer {

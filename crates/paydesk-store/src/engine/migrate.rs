@@ -26,6 +26,30 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0002_access.sql"),
         postgres: include_str!("../../migrations/postgres/0002_access.sql"),
     },
+    Migration {
+        version: 3,
+        name: "jobs",
+        sqlite: include_str!("../../migrations/sqlite/0003_jobs.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_jobs.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "mail",
+        sqlite: include_str!("../../migrations/sqlite/0004_mail.sql"),
+        postgres: include_str!("../../migrations/postgres/0004_mail.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "payments",
+        sqlite: include_str!("../../migrations/sqlite/0005_payments.sql"),
+        postgres: include_str!("../../migrations/postgres/0005_payments.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "portal",
+        sqlite: include_str!("../../migrations/sqlite/0006_portal.sql"),
+        postgres: include_str!("../../migrations/postgres/0006_portal.sql"),
+    },
 ];
 
 /// How many migrations this build knows.

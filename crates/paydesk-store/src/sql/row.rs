@@ -42,6 +42,22 @@ impl Row {
         })
     }
 
+    /// A binary column.
+    pub fn bytes(&self, col: &str) -> Result<Vec<u8>, StoreError> {
+        Ok(match self {
+            Row::Sqlite(r) => r.try_get(col)?,
+            Row::Pg(r) => r.try_get(col)?,
+        })
+    }
+
+    /// A nullable binary column.
+    pub fn opt_bytes(&self, col: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(match self {
+            Row::Sqlite(r) => r.try_get(col)?,
+            Row::Pg(r) => r.try_get(col)?,
+        })
+    }
+
     /// A text column holding one of the domain's labels (status, priority, ...).
     pub fn label<T>(&self, col: &str) -> Result<T, StoreError>
     where

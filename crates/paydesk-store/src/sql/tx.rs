@@ -19,6 +19,7 @@ fn sqlite_args(values: &[Value]) -> Result<SqliteArguments, StoreError> {
         match v {
             Value::Int(i) => args.add(*i),
             Value::Text(s) => args.add(s.clone()),
+            Value::Bytes(b) => args.add(b.clone()),
         }
         .map_err(StoreError::Encode)?;
     }
@@ -31,6 +32,7 @@ fn pg_args(values: &[Value]) -> Result<PgArguments, StoreError> {
         match v {
             Value::Int(i) => args.add(*i),
             Value::Text(s) => args.add(s.clone()),
+            Value::Bytes(b) => args.add(b.clone()),
         }
         .map_err(StoreError::Encode)?;
     }

@@ -167,11 +167,11 @@ impl AttachmentIn {
             )
             .with_field("attachments.content_type"));
         }
-        Ok(AttachmentMeta {
-            filename: self.filename,
-            content_type: self.content_type,
-            size_bytes: self.size_bytes,
-        })
+        Ok(AttachmentMeta::metadata(
+            self.filename,
+            self.content_type,
+            self.size_bytes,
+        ))
     }
 }
 

@@ -23,6 +23,11 @@ pub struct Channel {
     pub ingest: Ingest,
 }
 
+mod chat;
+mod email;
+mod form;
+mod webhook;
+
 pub const CHANNELS: &[Channel] = &[
     Channel {
         name: "api: ticket (subject, first message, attachment names)",
@@ -53,6 +58,26 @@ pub const CHANNELS: &[Channel] = &[
         name: "api: customer name, then the customer's ticket",
         weight: 5,
         ingest: |c| Box::pin(api_customer(c)),
+    },
+    Channel {
+        name: "email: inbound mail (subject, bodies, attachments, quoted replies)",
+        weight: 0,
+        ingest: |c| Box::pin(email::ingest(c)),
+    },
+    Channel {
+        name: "support form: request, then the customer's answer on the status page",
+        weight: 0,
+        ingest: |c| Box::pin(form::ingest(c)),
+    },
+    Channel {
+        name: "chat: a session's messages",
+        weight: 0,
+        ingest: |c| Box::pin(chat::ingest(c)),
+    },
+    Channel {
+        name: "webhooks: gateway events (dispute reasons, failure messages)",
+        weight: 0,
+        ingest: |c| Box::pin(webhook::ingest(c)),
     },
 ];
 

@@ -1,0 +1,1 @@
+-- placeholder, owned by its feature; replaced with its tables.
