@@ -146,6 +146,18 @@ fn parse_inner(raw: &[u8]) -> Result<InboundMail, ParseFailure> {
     if message.headers().is_empty() {
         return Err(failure("no headers found"));
     }
+    // Text that merely looks like a header line is not a mail: without one of the
+    // headers every mail carries, there is nothing to thread, answer or attribute.
+    let has_mail_header = message.from().is_some()
+        || message.to().is_some()
+        || message.subject().is_some()
+        || message.date().is_some()
+        || message.message_id().is_some();
+    if !has_mail_header {
+        return Err(failure(
+            "no mail headers found (From, To, Subject, Date or Message-ID)",
+        ));
+    }
     let mut warnings = Vec::new();
 
     let subject = raw_8bit_subject(&message, &mut warnings)

@@ -44,6 +44,24 @@ impl App {
         Ok(self.store.list_tickets(&filter, page).await?)
     }
 
+    /// A file attached to one of the ticket's messages, with its bytes. Errors:
+    /// [`AppError::NotFound`] also when paydesk holds only the file's name.
+    pub async fn attachment(
+        &self,
+        caller: &Caller,
+        id: TicketId,
+        attachment_id: i64,
+    ) -> Result<(paydesk_domain::message::AttachmentMeta, Vec<u8>), AppError> {
+        caller.require(Action::TicketRead)?;
+        self.visible_ticket(caller, id).await?;
+        self.store
+            .attachment_content(id, attachment_id)
+            .await?
+            .ok_or(AppError::NotFound {
+                entity: "attachment",
+            })
+    }
+
     /// A ticket's events, oldest first.
     pub async fn timeline(
         &self,
