@@ -198,7 +198,7 @@ impl App {
                         attachments: composed.attachments,
                         expected_version: None,
                     };
-                    self.add_message(caller, t.id, reply).await?
+                    self.add_message_retrying(caller, t.id, reply).await?
                 } else {
                     let from = mail
                         .from
@@ -379,7 +379,24 @@ impl App {
             attachments,
             expected_version: None,
         };
-        self.add_message(&system, ticket, note).await
+        self.add_message_retrying(&system, ticket, note).await
+    }
+
+    /// Adds a message, again when another change to the ticket committed in between:
+    /// mail has no version to check, so the newest ticket is always right.
+    async fn add_message_retrying(
+        &self,
+        caller: &Caller,
+        ticket: TicketId,
+        reply: NewReply,
+    ) -> Result<(Ticket, paydesk_domain::message::Message), AppError> {
+        let mut tries = 0;
+        loop {
+            match self.add_message(caller, ticket, reply.clone()).await {
+                Err(AppError::VersionConflict { .. }) if tries < 8 => tries += 1,
+                other => return other,
+            }
+        }
     }
 
     /// Keeps a mail nothing could be read from on a ticket of its own.

@@ -8,6 +8,7 @@
 
 mod corpus;
 mod database;
+mod email;
 mod http;
 mod raw;
 mod report;
@@ -65,6 +66,39 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Email intake: raw messages through the service and through the HTTP endpoint.
+    ///
+    /// For each engine, on a fresh database per phase, takes in the same N generated
+    /// emails (new tickets, threaded replies, auto-replies; some with attachments or card
+    /// numbers) through `App::receive_email` with several concurrent senders, then through
+    /// `POST /api/v1/intake/email` on a loopback port; checks every message is accounted
+    /// for and prints messages/s.
+    Email {
+        /// How many messages each phase takes in.
+        #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..))]
+        messages: u64,
+        /// Concurrent senders (service tasks, or HTTP clients).
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=1024))]
+        clients: u64,
+        /// Which engines to measure.
+        #[arg(long, value_enum, default_value_t = EngineChoice::Both)]
+        engine: EngineChoice,
+        /// The PostgreSQL server; each phase gets a fresh schema there, dropped afterwards.
+        #[arg(
+            long,
+            env = "PAYDESK_TEST_POSTGRES_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/postgres",
+            value_name = "URL",
+            hide_env_values = true
+        )]
+        postgres_url: String,
+        /// Folder for the SQLite databases [default: the system temporary folder].
+        #[arg(long, value_name = "DIR")]
+        sqlite_dir: Option<PathBuf>,
+        /// Seed of the message generator.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,6 +148,26 @@ pub async fn run(settings: &Settings, cmd: BenchCommand) -> anyhow::Result<()> {
                 },
             };
             intake.run(engine.engines(), seed).await
+        }
+        BenchCommand::Email {
+            messages,
+            clients,
+            engine,
+            postgres_url,
+            sqlite_dir,
+            seed,
+        } => {
+            let bench = email::EmailBench {
+                messages: usize::try_from(messages)?,
+                clients: usize::try_from(clients)?,
+                place: Place {
+                    sqlite_dir,
+                    postgres_url,
+                    postgres_max_connections: settings.database_max_connections,
+                },
+                seed,
+            };
+            bench.run(engine.engines()).await
         }
     }
 }
@@ -199,7 +253,7 @@ impl Intake {
             .phase(engine, "http", async |db, bar| {
                 let app = App::new(db.store.clone(), Arc::new(SystemClock));
                 let bodies = inputs.iter().map(corpus::json_body).collect();
-                http::run(app, bodies, self.clients, bar).await
+                http::run(app, http::TICKETS, bodies, self.clients, bar).await
             })
             .await?;
         let (raw, _) = self

@@ -2,6 +2,7 @@
 //! duplicates.
 
 mod mail;
+mod mailbox;
 mod tickets;
 
 use crate::config::Settings;
