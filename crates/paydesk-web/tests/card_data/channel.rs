@@ -61,7 +61,7 @@ pub const CHANNELS: &[Channel] = &[
     },
     Channel {
         name: "email: inbound mail (subject, bodies, attachments, quoted replies)",
-        weight: 0,
+        weight: 10,
         ingest: |c| Box::pin(email::ingest(c)),
     },
     Channel {
