@@ -15,6 +15,7 @@ mod customer;
 pub mod erasure;
 mod event;
 pub mod group_commit;
+mod import;
 mod message;
 pub mod retention;
 mod search;
