@@ -11,10 +11,10 @@ use thiserror::Error;
 /// Why a file cannot be imported at all (as opposed to a row that is refused).
 #[derive(Debug, Error)]
 pub enum FileError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {cause}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The CSV header names unknown columns, a column twice, or misses a required one.
     #[error("{0}")]
@@ -25,10 +25,10 @@ pub enum FileError {
 }
 
 impl FileError {
-    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: &Path, cause: std::io::Error) -> Self {
         Self::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         }
     }
 }

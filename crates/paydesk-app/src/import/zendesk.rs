@@ -30,7 +30,7 @@ struct User {
 /// The tickets of a Zendesk export, read whole.
 pub(crate) struct ZendeskTickets {
     /// Each ticket with its place in the file, or a line that is not a ticket.
-    tickets: std::vec::IntoIter<(u64, Result<Value, Rejected>)>,
+    tickets: std::vec::IntoIter<(u64, Result<Found, Rejected>)>,
     users: HashMap<String, User>,
     count: u64,
 }
@@ -74,14 +74,21 @@ impl ZendeskTickets {
     /// The next ticket, read or refused; None at the end.
     pub(crate) fn next_row(&mut self) -> Option<Result<ImportedTicket, Rejected>> {
         let (row, item) = self.tickets.next()?;
-        Some(item.and_then(|v| ticket(row, &v, &self.users)))
+        Some(item.and_then(|f| ticket(row, &f.ticket, f.line, &self.users)))
     }
+}
+
+/// A ticket found in the file, with its own line when it had one (kept for the report as
+/// it was written).
+struct Found {
+    ticket: Value,
+    line: Option<String>,
 }
 
 /// What reading the file found.
 #[derive(Default)]
 struct Read {
-    tickets: Vec<(u64, Result<Value, Rejected>)>,
+    tickets: Vec<(u64, Result<Found, Rejected>)>,
     users: HashMap<String, User>,
 }
 
@@ -118,11 +125,12 @@ impl Read {
             if line.trim_ascii().is_empty() {
                 continue;
             }
+            let raw = String::from_utf8_lossy(line).trim_end().to_string();
             let reject = |reason: String| Rejected {
                 row,
                 external_id: None,
                 reason,
-                raw: String::from_utf8_lossy(line).trim_end().to_string(),
+                raw: raw.clone(),
             };
             match serde_json::from_slice::<Value>(line) {
                 Ok(Value::Object(mut page))
@@ -134,7 +142,13 @@ impl Read {
                         self.add_tickets(list, Some(row));
                     }
                 }
-                Ok(one @ Value::Object(_)) => self.tickets.push((row, Ok(one))),
+                Ok(one @ Value::Object(_)) => self.tickets.push((
+                    row,
+                    Ok(Found {
+                        ticket: one,
+                        line: Some(raw.clone()),
+                    }),
+                )),
                 Ok(_) => self
                     .tickets
                     .push((row, Err(reject("the line is not a JSON object".into())))),
@@ -149,7 +163,13 @@ impl Read {
     fn add_tickets(&mut self, list: Vec<Value>, row: Option<u64>) {
         for v in list {
             let at = row.unwrap_or_else(|| u64::try_from(self.tickets.len() + 1).unwrap_or(0));
-            self.tickets.push((at, Ok(v)));
+            self.tickets.push((
+                at,
+                Ok(Found {
+                    ticket: v,
+                    line: None,
+                }),
+            ));
         }
     }
 
@@ -203,8 +223,13 @@ fn channel(name: &str) -> Channel {
     }
 }
 
-fn ticket(row: u64, v: &Value, users: &HashMap<String, User>) -> Result<ImportedTicket, Rejected> {
-    let raw = v.to_string();
+fn ticket(
+    row: u64,
+    v: &Value,
+    line: Option<String>,
+    users: &HashMap<String, User>,
+) -> Result<ImportedTicket, Rejected> {
+    let raw = line.unwrap_or_else(|| v.to_string());
     let external_id = v.get("id").and_then(id_text);
     let reject = |reason: String| Rejected {
         row,
@@ -392,7 +417,7 @@ mod tests {
                 {"author_id": 9, "body": "", "public": true}
             ]
         });
-        let t = ticket(1, &v, &users()).unwrap();
+        let t = ticket(1, &v, None, &users()).unwrap();
         assert_eq!(t.external_id, "12");
         assert_eq!(t.status, Status::OnHold);
         assert_eq!(t.priority, Priority::Normal);
@@ -413,10 +438,13 @@ mod tests {
     fn refuses_wrong_types_with_a_reason() {
         let v = json!({"id": 1, "subject": "x", "description": "y", "tags": "a b"});
         assert_eq!(
-            ticket(3, &v, &users()).unwrap_err().reason,
+            ticket(3, &v, None, &users()).unwrap_err().reason,
             "tags: expected a list of text"
         );
         let v = json!({"subject": "x"});
-        assert_eq!(ticket(4, &v, &users()).unwrap_err().reason, "id: missing");
+        assert_eq!(
+            ticket(4, &v, None, &users()).unwrap_err().reason,
+            "id: missing"
+        );
     }
 }
