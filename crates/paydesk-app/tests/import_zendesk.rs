@@ -11,9 +11,12 @@
 
 mod import_support;
 
-use import_support::{NOW, all_tickets, app, customers_with_email, imported, ms, run, texts};
+use import_support::{
+    NOW, all_tickets, app, customers_with_email, events, imported, ms, run, texts,
+};
 use paydesk_app::import::ImportFormat;
 use paydesk_domain::Timestamp;
+use paydesk_domain::event::EventKind;
 use paydesk_domain::message::{Author, Visibility};
 use paydesk_domain::role::Role;
 use paydesk_domain::ticket::{Channel, Priority, Status};
@@ -81,6 +84,20 @@ async fn comments_become_messages(store: Store) {
     assert!(m[2].body.starts_with("Vendor Val wrote:"), "{}", m[2].body);
     assert!(m[2].body.contains("[card ****0004]") && m[2].body.contains("[cvv ***]"));
     assert_eq!(m[3].author, Author::Customer { id: Some(customer) });
+    let added: Vec<(Timestamp, serde_json::Value)> = events(&app, t.ticket.id)
+        .await
+        .into_iter()
+        .filter(|e| e.kind == EventKind::MessageAdded)
+        .map(|e| (e.at, e.data["visibility"].clone()))
+        .collect();
+    let expected: Vec<(Timestamp, serde_json::Value)> = m
+        .iter()
+        .map(|m| (m.created_at, serde_json::json!(m.visibility)))
+        .collect();
+    assert_eq!(
+        added, expected,
+        "one message_added per message, at its time"
+    );
 
     let held = imported(&app, SCOPE, "102").await;
     assert_eq!(held.ticket.status, Status::OnHold);

@@ -13,7 +13,7 @@ use crate::{Store, args, customer, event, ticket_insert};
 use paydesk_domain::customer::NewCustomer;
 use paydesk_domain::event::NewEvent;
 use paydesk_domain::{CustomerId, TicketId, Timestamp};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Keys per lookup query: far below both engines' limits on bound parameters.
 const KEYS_PER_QUERY: usize = 500;
@@ -66,25 +66,33 @@ impl Store {
         at: Timestamp,
     ) -> Result<Vec<CustomerId>, StoreError> {
         let mut tx = self.write().await?;
+        let emails: Vec<&String> = customers
+            .iter()
+            .filter_map(|(c, _)| c.emails.first())
+            .collect();
+        let mut known: HashMap<String, CustomerId> = HashMap::new();
+        for chunk in emails.chunks(KEYS_PER_QUERY) {
+            let sql = format!(
+                "SELECT email, MIN(customer_id) AS customer_id FROM customer_emails \
+                 WHERE email IN ({}) GROUP BY email",
+                placeholders(1, chunk.len())
+            );
+            let values: Vec<Value> = chunk.iter().map(|e| Value::from(e.as_str())).collect();
+            for row in tx.rows(&sql, &values).await? {
+                known.insert(row.text("email")?, CustomerId(row.i64("customer_id")?));
+            }
+        }
         let mut ids = Vec::with_capacity(customers.len());
         let mut events = Vec::new();
         for (c, e) in customers {
-            let found = match c.emails.first() {
-                Some(email) => tx
-                    .row(
-                        "SELECT customer_id FROM customer_emails WHERE email = $1 \
-                         ORDER BY customer_id LIMIT 1",
-                        &args![email],
-                    )
-                    .await?
-                    .map(|r| r.i64("customer_id").map(CustomerId))
-                    .transpose()?,
-                None => None,
-            };
-            let id = match found {
-                Some(id) => id,
+            let email = c.emails.first();
+            let id = match email.and_then(|e| known.get(e)) {
+                Some(id) => *id,
                 None => {
                     let id = customer::insert(&mut tx, c, at).await?;
+                    if let Some(email) = email {
+                        known.insert(email.clone(), id);
+                    }
                     let mut e = e.clone();
                     e.customer_id = Some(id);
                     events.push(e);

@@ -173,6 +173,12 @@ impl Context<'_> {
             m.at = first.at.unwrap_or(created);
             m.visibility = visibility(first);
             m.author = self.author(&first.author);
+            for e in &mut record.events {
+                if e.kind == EventKind::MessageAdded {
+                    e.at = m.at;
+                    e.data["visibility"] = json!(m.visibility);
+                }
+            }
         }
         for (i, m) in rest.iter().enumerate() {
             self.add_message(&mut record, m, created)
