@@ -1,5 +1,5 @@
 //! `paydesk import tickets`, run as the built binary: an import stopped part way (by
-//! `--limit`, or killed with SIGKILL mid-batch) resumes on the next run with no duplicates
+//! `--limit`, by Ctrl-C, or killed with SIGKILL mid-batch) resumes on the next run with no duplicates
 //! and nothing missing; a second run imports nothing; bad rows land in the report with card
 //! data masked; a bad header is refused before anything is written; a dry run writes no
 //! ticket.
@@ -187,15 +187,24 @@ async fn limit_then_resume_postgres() {
     limit_then_resume(Db::postgres().await).await;
 }
 
-async fn killed_then_resumed(db: Db) {
+/// How a run is stopped part way.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// SIGKILL: no chance to finish anything.
+    Kill,
+    /// SIGINT, as Ctrl-C sends: the batch in flight finishes, then the summary.
+    Interrupt,
+}
+
+async fn stopped_then_resumed(db: Db, stop: Stop) {
     let (file, good) = db.generate(1_000);
     let mut child = db
         .command(&[&file, "--batch-size", "3"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Killed once some batches have landed: mid-file, most likely mid-transaction.
+    // Stopped once some batches have landed: mid-file, most likely mid-transaction.
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         if child.try_wait().unwrap().is_some() || Instant::now() > deadline {
@@ -212,24 +221,45 @@ async fn killed_then_resumed(db: Db) {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    child.kill().ok();
-    child.wait().unwrap();
+    let is_done_already = child.try_wait().unwrap().is_some();
+    match stop {
+        Stop::Kill => child.kill().unwrap_or(()),
+        Stop::Interrupt => {
+            let pid = child.id().to_string();
+            Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        }
+    }
+    let stopped = child.wait_with_output().unwrap();
+    if stop == Stop::Interrupt && !is_done_already {
+        assert!(!stopped.status.success(), "an interrupted import says so");
+        let err = String::from_utf8_lossy(&stopped.stderr);
+        assert!(
+            err.contains("interrupted: run the same command again"),
+            "{err}"
+        );
+        assert!(figure(&stopped, "imported") > 0, "the summary is printed");
+    }
 
     let rerun = db.import(&[&file, "--batch-size", "50"]);
     let (imported, skipped) = (figure(&rerun, "imported"), figure(&rerun, "skipped"));
-    println!("killed after {skipped} rows had landed; the rerun imported {imported}");
+    println!("stopped after {skipped} rows had landed; the rerun imported {imported}");
     assert_eq!(imported + skipped, u64::try_from(good).unwrap());
     check_complete(&db, good).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_then_resumed_sqlite() {
-    killed_then_resumed(Db::sqlite()).await;
+    stopped_then_resumed(Db::sqlite(), Stop::Kill).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_then_resumed_postgres() {
-    killed_then_resumed(Db::postgres().await).await;
+    stopped_then_resumed(Db::postgres().await, Stop::Kill).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_then_resumed_sqlite() {
+    stopped_then_resumed(Db::sqlite(), Stop::Interrupt).await;
 }
 
 #[test]

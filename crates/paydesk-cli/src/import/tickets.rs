@@ -111,17 +111,17 @@ pub async fn run(settings: &Settings, args: &TicketsArgs) -> anyhow::Result<()> 
     let stop = stop_on_ctrl_c(&bar);
     let started = Instant::now();
     let mut totals = Totals::default();
-    let mut is_stopped = false;
+    let (mut is_limited, mut is_interrupted) = (false, false);
     loop {
-        let room = args
-            .limit
-            .map_or(args.batch_size, |l| args.batch_size.min(l - totals.read));
+        let room = args.limit.map_or(args.batch_size, |l| {
+            args.batch_size.min(l.saturating_sub(totals.read))
+        });
         if room == 0 {
-            is_stopped = totals.read < file.total();
+            is_limited = totals.read < file.total();
             break;
         }
         if stop.load(Ordering::SeqCst) {
-            is_stopped = true;
+            is_interrupted = true;
             break;
         }
         let rows = file.next_batch(usize::try_from(room).unwrap_or(usize::MAX))?;
@@ -129,7 +129,9 @@ pub async fn run(settings: &Settings, args: &TicketsArgs) -> anyhow::Result<()> 
             break;
         }
         let mut rejected = rows.rejected;
-        let outcome = import.import(rows.tickets).await?;
+        let outcome = import.import(rows.tickets).await.context(
+            "the import stopped; the batches before this one are in: run the same command again to resume",
+        )?;
         rejected.extend(outcome.rejected);
         rejected.sort_by_key(|r| r.row);
         report.write(&rejected)?;
@@ -148,10 +150,13 @@ pub async fn run(settings: &Settings, args: &TicketsArgs) -> anyhow::Result<()> 
         &report_path,
         started.elapsed().as_secs_f64(),
     );
-    if is_stopped {
-        println!("stopped early: run the same command again to import the rest");
-    }
     store.close().await;
+    if is_interrupted {
+        anyhow::bail!("interrupted: run the same command again to import the rest");
+    }
+    if is_limited {
+        println!("stopped at --limit: run the same command again to import the rest");
+    }
     Ok(())
 }
 
@@ -178,7 +183,12 @@ fn stop_on_ctrl_c(bar: &ProgressBar) -> Arc<AtomicBool> {
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             flag.store(true, Ordering::SeqCst);
-            bar.println("stopping after this batch (Ctrl-C again to stop at once)");
+            let note = "stopping after this batch (Ctrl-C again to stop at once)";
+            if bar.is_hidden() {
+                eprintln!("{note}");
+            } else {
+                bar.println(note);
+            }
             if tokio::signal::ctrl_c().await.is_ok() {
                 std::process::exit(130);
             }
