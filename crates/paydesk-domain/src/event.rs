@@ -37,6 +37,9 @@ crate::label_enum!(
         CustomerErased = "customer_erased",
         /// A retention rule removed a closed ticket's texts.
         TicketAnonymised = "ticket_anonymised",
+        /// A ticket was brought in from another system (CSV, Zendesk export); its history
+        /// keeps the original times, this records when and from where it came.
+        TicketImported = "ticket_imported",
     }
 );
 

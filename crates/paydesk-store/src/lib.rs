@@ -16,6 +16,7 @@ pub mod erasure;
 mod event;
 pub mod group_commit;
 mod mail;
+mod import;
 mod message;
 pub mod retention;
 mod search;
