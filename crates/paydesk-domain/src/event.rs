@@ -37,6 +37,12 @@ crate::label_enum!(
         CustomerErased = "customer_erased",
         /// A retention rule removed a closed ticket's texts.
         TicketAnonymised = "ticket_anonymised",
+        /// A gateway reported a transaction (charge, refund, ...) paydesk now holds or changed.
+        TransactionRecorded = "transaction_recorded",
+        /// A gateway reported a dispute paydesk now holds or changed.
+        DisputeRecorded = "dispute_recorded",
+        /// A gateway reported a payout paydesk now holds or changed.
+        PayoutRecorded = "payout_recorded",
     }
 );
 
