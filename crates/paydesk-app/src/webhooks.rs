@@ -9,7 +9,9 @@
 //! gateway-neutral event, which one transaction applies (`apply`): the delivery record,
 //! the payment object, the tickets, the events.
 //!
-//! Every delivery let in is recorded in `webhook_events`, redacted: processed, ignored (a
+//! Every delivery let in is recorded in `webhook_events`, redacted and without personal
+//! values (names, emails, phones, addresses: the record outlives an erasure of the
+//! customer; the customer is matched before they are removed): processed, ignored (a
 //! type paydesk does not handle, answered 200), invalid (a handled type whose object could
 //! not be used, answered 400) or malformed (not JSON or not an event, answered 400). An
 //! event id is recorded once per source: a redelivery changes nothing and gets the first
@@ -226,7 +228,7 @@ impl App {
             }
         };
         ctx.masked = masked;
-        let payload = value.to_string();
+        let payload = payload::without_personal_data(&value).to_string();
         let env = match envelope(endpoint, &value) {
             Ok(env) => env,
             Err(reason) => {

@@ -60,6 +60,52 @@ pub fn redact_value(value: Value, masked: &mut Masked) -> Value {
     }
 }
 
+/// Keys whose values are about a person (cardholder names, emails, phones, addresses,
+/// IP addresses) rather than the payment.
+const PERSONAL: &[&str] = &[
+    "name",
+    "email",
+    "phone",
+    "address",
+    "receipt_email",
+    "customer_name",
+    "customer_email_address",
+    "customer_purchase_ip",
+    "billing_address",
+    "shipping_address",
+    "shipping",
+    "ip",
+    "ip_address",
+];
+
+/// What stands in for a personal value in a kept payload.
+pub const REMOVED: &str = "[removed]";
+
+/// `value` as it is kept in the webhook record: personal values (see [`PERSONAL`]) are
+/// replaced, since the record outlives any erasure of the customer's identity. Matching a
+/// customer reads the event before this.
+#[must_use]
+pub fn without_personal_data(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let personal =
+                        PERSONAL.contains(&k.to_ascii_lowercase().as_str()) && !v.is_null();
+                    let kept = if personal {
+                        Value::String(REMOVED.into())
+                    } else {
+                        without_personal_data(v)
+                    };
+                    (k.clone(), kept)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_personal_data).collect()),
+        other => other.clone(),
+    }
+}
+
 /// A body that is not JSON, as redacted text (invalid UTF-8 replaced).
 pub fn redact_body(body: &[u8], masked: &mut Masked) -> String {
     masked.add(&String::from_utf8_lossy(body))
@@ -143,6 +189,24 @@ mod tests {
         assert_eq!(v["small"], 1000);
         assert_eq!(v["nul"], "a\u{FFFD}b");
         assert_eq!(v["amount"], "[card ****5556]");
+    }
+
+    #[test]
+    fn personal_values_are_not_kept() {
+        let kept = without_personal_data(&json!({
+            "id": "ch_1",
+            "billing_details": { "name": "Jenny Rosen", "email": "j@example.com", "phone": null,
+                                 "address": { "line1": "1 Main St" } },
+            "evidence": { "customer_email_address": "j@example.com", "product_description": "coins" },
+            "refunds": [{ "Name": "x" }],
+        }));
+        let text = kept.to_string();
+        for gone in ["Jenny", "j@example.com", "Main St", "\"x\""] {
+            assert!(!text.contains(gone), "{gone} in {text}");
+        }
+        assert_eq!(kept["billing_details"]["phone"], Value::Null);
+        assert_eq!(kept["evidence"]["product_description"], "coins");
+        assert_eq!(kept["id"], "ch_1");
     }
 
     #[test]

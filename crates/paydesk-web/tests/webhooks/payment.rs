@@ -198,6 +198,18 @@ pub async fn charges_note_the_tickets_about_them(store: Store) {
         .await,
         Some(jenny)
     );
+    // The kept payloads hold the payment, not the person.
+    let kept = text(
+        &store,
+        "SELECT payload AS v FROM webhook_events WHERE event_id = 'evt_by_email'",
+    )
+    .await
+    .unwrap();
+    assert!(kept.contains("ch_by_email"), "{kept}");
+    assert!(
+        !kept.contains("JENNY@example.com") && !kept.contains("Jenny Rosen"),
+        "{kept}"
+    );
 }
 
 pub async fn a_dispute_on_a_known_charge_takes_its_customer(store: Store) {
