@@ -40,6 +40,12 @@ crate::label_enum!(
         /// A ticket was brought in from another system (CSV, Zendesk export); its history
         /// keeps the original times, this records when and from where it came.
         TicketImported = "ticket_imported",
+        /// A gateway reported a transaction (charge, refund, ...) paydesk now holds or changed.
+        TransactionRecorded = "transaction_recorded",
+        /// A gateway reported a dispute paydesk now holds or changed.
+        DisputeRecorded = "dispute_recorded",
+        /// A gateway reported a payout paydesk now holds or changed.
+        PayoutRecorded = "payout_recorded",
     }
 );
 

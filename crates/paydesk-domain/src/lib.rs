@@ -11,6 +11,7 @@ pub mod event;
 pub mod id;
 pub mod label;
 pub mod message;
+pub mod payment;
 pub mod policy;
 pub mod redaction;
 pub mod role;

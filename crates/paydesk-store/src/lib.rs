@@ -18,12 +18,15 @@ pub mod group_commit;
 mod mail;
 mod import;
 mod message;
+mod payment;
+mod payment_object;
 pub mod retention;
 mod search;
 mod staff;
 mod ticket;
 mod ticket_insert;
 mod ticket_list;
+mod webhook_event;
 
 pub use access::{
     ApiToken, FAILURES_READ_LIMIT, NewApiToken, NewSession, Session, TOKEN_USE_RESOLUTION_MS,
@@ -36,11 +39,13 @@ pub use event::actor_columns;
 pub use mail::{KeptMail, MailDirection};
 pub use message::author_columns;
 pub use page::{Page, PageRequest};
+pub use payment::PaymentWork;
 pub use sql::Engine;
 pub use staff::{NewQueue, NewUser, Queue, User, Vendor};
 pub use ticket::{IdempotencyKey, TicketRecord};
 pub use ticket_insert::{TICKET_INSERT, ticket_row};
 pub use ticket_list::TicketFilter;
+pub use webhook_event::{NewWebhookEvent, WebhookEvent};
 
 use engine::{PgEngine, SqliteEngine};
 use sql::Tx;

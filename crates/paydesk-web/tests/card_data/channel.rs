@@ -76,7 +76,7 @@ pub const CHANNELS: &[Channel] = &[
     },
     Channel {
         name: "webhooks: gateway events (dispute reasons, failure messages)",
-        weight: 0,
+        weight: 10,
         ingest: |c| Box::pin(webhook::ingest(c)),
     },
 ];

@@ -23,6 +23,20 @@ use tower::ServiceExt as _;
 /// The instant every test starts at.
 pub const T0: i64 = 1_790_000_000_000;
 
+/// The Stripe endpoint secret of the test apps.
+pub const STRIPE_WEBHOOK_SECRET: &str = "whsec_paydesk_tests";
+/// The shared secret of the generic webhook endpoint of the test apps.
+pub const WEBHOOK_SECRET: &str = "paydesk_webhook_tests";
+
+/// The intake settings of the test apps: the defaults, with webhook secrets.
+pub fn intake() -> paydesk_app::settings::IntakeSettings {
+    paydesk_app::settings::IntakeSettings {
+        stripe_webhook_secret: Some(STRIPE_WEBHOOK_SECRET.into()),
+        webhook_secret: Some(WEBHOOK_SECRET.into()),
+        ..paydesk_app::settings::IntakeSettings::default()
+    }
+}
+
 /// The whole HTTP surface over one store.
 pub struct Api {
     router: axum::Router,
@@ -40,7 +54,7 @@ pub struct Reply {
 impl Api {
     pub fn new(store: Store) -> Self {
         let clock = Arc::new(ManualClock::at(Timestamp(T0)));
-        let router = paydesk_web::router(App::new(store, clock.clone()))
+        let router = paydesk_web::router(App::new(store, clock.clone()).with_intake(intake()))
             .layer(axum::middleware::from_fn(act_as_integration));
         Self { router, clock }
     }
