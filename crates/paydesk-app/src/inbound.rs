@@ -179,7 +179,7 @@ impl App {
                     "A delivery failure report came back for this ticket's mail ({reason}). \
                      Check the customer's address."
                 );
-                self.note(caller, t.id, note, Vec::new()).await?;
+                self.system_note(caller, t.id, note, Vec::new()).await?;
             }
             return Ok(MailOutcome::Noise {
                 kept_id,
@@ -210,7 +210,7 @@ impl App {
                         "Email from {from}, who is not this ticket's customer:\n\n{}",
                         composed.body
                     );
-                    self.note(caller, t.id, body, composed.attachments).await?
+                    self.system_note(caller, t.id, body, composed.attachments).await?
                 };
                 self.store
                     .record_mail_thread(
@@ -253,7 +253,7 @@ impl App {
                         "The email was read with warnings: {}.",
                         mail.warnings.join("; ")
                     );
-                    self.note(caller, ticket, note, Vec::new()).await?;
+                    self.system_note(caller, ticket, note, Vec::new()).await?;
                 }
                 MailOutcome::Opened { ticket }
             }
@@ -366,7 +366,7 @@ impl App {
     }
 
     /// An internal note by paydesk itself (intake callers may not write notes).
-    async fn note(
+    async fn system_note(
         &self,
         caller: &Caller,
         ticket: TicketId,
