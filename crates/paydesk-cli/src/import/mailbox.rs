@@ -111,11 +111,11 @@ mod tests {
     #[test]
     fn messages_split_at_separators_and_quoting_is_undone() {
         let mbox = "From a@x Mon Nov 16 10:00:00 2026\nSubject: one\n\nHello\n>From the start\n\n\
-                    From b@x Mon Nov 16 11:00:00 2026\nSubject: two\n\nFrom here on, text\n\n";
+                    From b@x Mon Nov 16 11:00:00 2026\nSubject: two\n\nText\nFrom here on, text\n\n";
         let messages = split(mbox);
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert_eq!(messages[0], "Subject: one\n\nHello\nFrom the start\n");
-        // A "From " line inside a paragraph is text, not a separator.
+        // A "From " line inside a paragraph (not after a blank line) is text.
         assert!(messages[1].contains("From here on, text"));
     }
 
