@@ -37,6 +37,12 @@ crate::label_enum!(
         CustomerErased = "customer_erased",
         /// A retention rule removed a closed ticket's texts.
         TicketAnonymised = "ticket_anonymised",
+        /// A public reply's email to the customer was queued.
+        MailQueued = "mail_queued",
+        /// A reply's email was accepted by the SMTP server.
+        MailSent = "mail_sent",
+        /// A reply's email could not be sent, even after retries.
+        MailFailed = "mail_failed",
     }
 );
 
