@@ -17,7 +17,6 @@ pub mod retention;
 pub mod settings;
 pub mod tickets;
 pub mod users;
-pub mod workers;
 
 // Intake channels.
 pub mod chat;
@@ -42,6 +41,7 @@ pub struct App {
     clock: Arc<dyn Clock>,
     access: access::AccessSettings,
     intake: Arc<settings::IntakeSettings>,
+    jobs_waiting: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -52,6 +52,7 @@ impl App {
             clock,
             access: access::AccessSettings::default(),
             intake: Arc::new(settings::IntakeSettings::default()),
+            jobs_waiting: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

@@ -21,7 +21,7 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
 /// Serves `store` until Ctrl-C or SIGTERM, then drains requests and closes the database.
 pub async fn serve_store(settings: &Settings, store: paydesk_store::Store) -> anyhow::Result<()> {
     let app = App::new(store.clone(), Arc::new(SystemClock)).with_intake(settings.intake.clone());
-    let workers = paydesk_app::workers::spawn(&app);
+    let workers = paydesk_workers::spawn(&app);
     let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
         .with_context(|| {

@@ -46,6 +46,12 @@ crate::label_enum!(
         DisputeRecorded = "dispute_recorded",
         /// A gateway reported a payout paydesk now holds or changed.
         PayoutRecorded = "payout_recorded",
+        /// A public reply's email to the customer was queued.
+        MailQueued = "mail_queued",
+        /// A reply's email was accepted by the SMTP server.
+        MailSent = "mail_sent",
+        /// A reply's email could not be sent, even after retries.
+        MailFailed = "mail_failed",
     }
 );
 

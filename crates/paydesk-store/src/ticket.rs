@@ -100,6 +100,68 @@ pub(crate) async fn load(tx: &mut Tx, id: TicketId) -> Result<Ticket, StoreError
     ticket_from_row(&row, tags)
 }
 
+/// Saves a changed ticket if it is still at `expected_version`, with an optional new
+/// message, inside `tx`; the caller appends `events` last and commits. Returns the stored
+/// message. Errors as [`Store::update_ticket`].
+pub(crate) async fn update_in(
+    tx: &mut Tx,
+    ticket: &Ticket,
+    expected_version: i64,
+    events: &[NewEvent],
+    message: Option<&NewMessage>,
+) -> Result<Option<Message>, StoreError> {
+    let touched = tx
+        .exec(
+            "UPDATE tickets SET subject = $1, status = $2, priority = $3, category = $4, queue_id = $5, \
+             assignee_id = $6, version = $7, updated_at = $8, solved_at = $9, closed_at = $10 \
+             WHERE id = $11 AND version = $12",
+            &args![
+                &ticket.subject,
+                ticket.status.as_str(),
+                ticket.priority.as_str(),
+                ticket.category.as_deref(),
+                ticket.queue_id.map(QueueId::get),
+                ticket.assignee_id.map(UserId::get),
+                ticket.version,
+                ticket.updated_at.0,
+                ticket.solved_at.map(|x| x.0),
+                ticket.closed_at.map(|x| x.0),
+                ticket.id.0,
+                expected_version,
+            ],
+        )
+        .await?;
+    if touched == 0 {
+        let exists = tx
+            .row("SELECT id FROM tickets WHERE id = $1", &args![ticket.id.0])
+            .await?;
+        return Err(match exists {
+            Some(_) => StoreError::VersionConflict {
+                entity: "ticket",
+                expected: expected_version,
+            },
+            None => StoreError::NotFound { entity: "ticket" },
+        });
+    }
+    tx.exec(
+        "DELETE FROM ticket_tags WHERE ticket_id = $1",
+        &args![ticket.id.0],
+    )
+    .await?;
+    insert_tags(tx, ticket.id, &ticket.tags).await?;
+    if events
+        .iter()
+        .any(|e| e.data.get("field").and_then(|f| f.as_str()) == Some("subject"))
+    {
+        search::index(tx, ticket.id, &ticket.subject).await?;
+    }
+    let stored = match message {
+        Some(m) => Some(message::insert(tx, ticket.id, m).await?),
+        None => None,
+    };
+    Ok(stored)
+}
+
 impl Store {
     /// Inserts a new ticket with its messages and events in one transaction, and records
     /// the idempotency key if one is given.
@@ -166,55 +228,7 @@ impl Store {
         message: Option<&NewMessage>,
     ) -> Result<Option<Message>, StoreError> {
         let mut tx = self.write().await?;
-        let touched = tx
-            .exec(
-                "UPDATE tickets SET subject = $1, status = $2, priority = $3, category = $4, queue_id = $5, \
-                 assignee_id = $6, version = $7, updated_at = $8, solved_at = $9, closed_at = $10 \
-                 WHERE id = $11 AND version = $12",
-                &args![
-                    &ticket.subject,
-                    ticket.status.as_str(),
-                    ticket.priority.as_str(),
-                    ticket.category.as_deref(),
-                    ticket.queue_id.map(QueueId::get),
-                    ticket.assignee_id.map(UserId::get),
-                    ticket.version,
-                    ticket.updated_at.0,
-                    ticket.solved_at.map(|x| x.0),
-                    ticket.closed_at.map(|x| x.0),
-                    ticket.id.0,
-                    expected_version,
-                ],
-            )
-            .await?;
-        if touched == 0 {
-            let exists = tx
-                .row("SELECT id FROM tickets WHERE id = $1", &args![ticket.id.0])
-                .await?;
-            return Err(match exists {
-                Some(_) => StoreError::VersionConflict {
-                    entity: "ticket",
-                    expected: expected_version,
-                },
-                None => StoreError::NotFound { entity: "ticket" },
-            });
-        }
-        tx.exec(
-            "DELETE FROM ticket_tags WHERE ticket_id = $1",
-            &args![ticket.id.0],
-        )
-        .await?;
-        insert_tags(&mut tx, ticket.id, &ticket.tags).await?;
-        if events
-            .iter()
-            .any(|e| e.data.get("field").and_then(|f| f.as_str()) == Some("subject"))
-        {
-            search::index(&mut tx, ticket.id, &ticket.subject).await?;
-        }
-        let stored = match message {
-            Some(m) => Some(message::insert(&mut tx, ticket.id, m).await?),
-            None => None,
-        };
+        let stored = update_in(&mut tx, ticket, expected_version, events, message).await?;
         event::append_all(&mut tx, events, None).await?;
         tx.commit().await?;
         Ok(stored)

@@ -2,6 +2,7 @@
 
 pub mod chat;
 pub mod customers;
+pub mod deliveries;
 pub mod dto;
 pub mod health;
 pub mod mail;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<App> {
         .merge(privacy::routes())
         .merge(mail::routes())
         .merge(chat::routes())
+        .merge(deliveries::routes())
         .method_not_allowed_fallback(method_not_allowed)
 }
 

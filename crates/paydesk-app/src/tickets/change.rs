@@ -109,9 +109,16 @@ impl App {
             attachments,
         };
         super::from_where(caller, &mut events);
+        let is_public_staff_reply = !reply.from_customer && reply.visibility == Visibility::Public;
         let stored = self
-            .store
-            .update_ticket(&next, current.version, &events, Some(&message))
+            .save_reply(
+                &next,
+                current.version,
+                &events,
+                &message,
+                is_public_staff_reply,
+                actor,
+            )
             .await;
         let stored = self.conflict_aware(stored, &current).await?;
         let message = stored.ok_or(AppError::Store(StoreError::Corrupt(

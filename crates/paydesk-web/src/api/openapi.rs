@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
-use super::{customers, dto, mail, privacy, session, tickets, tokens};
+use super::{customers, deliveries, dto, mail, privacy, session, tickets, tokens};
 use crate::error::Problem;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -15,6 +15,7 @@ use utoipa::OpenApi;
         customers::create, customers::list, customers::get_one, customers::change, privacy::export, privacy::erase,
         session::sign_in, session::current, session::sign_out, tokens::create, tokens::list, tokens::revoke,
         mail::receive, mail::download,
+        deliveries::list,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
@@ -22,6 +23,7 @@ use utoipa::OpenApi;
         dto::CreateCustomer, dto::PatchCustomer, session::SignIn, session::SessionOut, session::SessionUser,
         privacy::CustomerExportOut, privacy::ErasedOut, tokens::CreateToken, tokens::TokenOut, tokens::CreatedTokenOut, tokens::TokenList,
         mail::MailReceipt,
+        deliveries::DeliveryOut, deliveries::DeliveryList,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),

@@ -1,0 +1,49 @@
+//! paydesk's background work: durable jobs claimed from the database with leases and run
+//! with retries (see [`runner`]), and the SMTP sending of outgoing mail (see [`smtp`]).
+//!
+//! A serving instance starts them with [`spawn`]; each runs until the process ends. Jobs
+//! survive restarts and crashes: what was queued is still queued, and a claim held by a
+//! worker that died lapses and is taken again.
+
+pub mod mail;
+pub mod runner;
+pub mod smtp;
+
+pub use runner::{Handler, JobFuture, Ran, Runner};
+
+use paydesk_app::App;
+use paydesk_store::MAIL_JOB;
+use tokio::task::JoinHandle;
+
+/// The job runner `app`'s settings call for: with SMTP configured, it sends outgoing
+/// mail; without, mail jobs are left queued (visible on their tickets) for an instance
+/// that has SMTP settings, or for this one once restarted with them.
+#[must_use]
+pub fn runner(app: &App) -> Runner {
+    let runner = Runner::new(app);
+    match &app.intake().smtp {
+        Some(settings) => runner.with_handler(
+            MAIL_JOB,
+            mail::MailHandler::new(smtp::SmtpSender::new(settings, &app.intake().mail_from)),
+        ),
+        None => runner,
+    }
+}
+
+/// Starts every background worker of `app`: the job runner.
+#[must_use]
+pub fn spawn(app: &App) -> Vec<JoinHandle<()>> {
+    let mut handles = vec![runner(app).spawn()];
+    if app.intake().smtp.is_none() {
+        let store = app.store().clone();
+        handles.push(tokio::spawn(async move {
+            if let Ok(queued) = store.pending_jobs(MAIL_JOB).await {
+                tracing::warn!(
+                    queued,
+                    "outgoing mail is not configured (set PAYDESK_SMTP_HOST): replies' emails stay queued"
+                );
+            }
+        }));
+    }
+    handles
+}
