@@ -210,7 +210,8 @@ impl App {
                         "Email from {from}, who is not this ticket's customer:\n\n{}",
                         composed.body
                     );
-                    self.system_note(caller, t.id, body, composed.attachments).await?
+                    self.system_note(caller, t.id, body, composed.attachments)
+                        .await?
                 };
                 self.store
                     .record_mail_thread(

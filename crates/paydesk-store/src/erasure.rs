@@ -61,6 +61,26 @@ impl Store {
             &args![id.0],
         )
         .await?;
+        // The files, the mail kept as it came, and where replies were sent go too.
+        tx.exec(
+            "DELETE FROM attachment_contents WHERE attachment_id IN (SELECT a.id FROM attachments a \
+             JOIN messages m ON m.id = a.message_id JOIN tickets t ON t.id = m.ticket_id \
+             WHERE t.customer_id = $1)",
+            &args![id.0],
+        )
+        .await?;
+        tx.exec(
+            "UPDATE inbound_mail SET raw = $1, subject = $1, sender = NULL \
+             WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = $2)",
+            &args![ERASED, id.0],
+        )
+        .await?;
+        tx.exec(
+            "UPDATE outbound_mail SET recipient = $1, subject = $1 \
+             WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = $2)",
+            &args![ERASED, id.0],
+        )
+        .await?;
         let tickets = tx
             .exec("UPDATE tickets SET subject = $1, version = version + 1, updated_at = $2 WHERE customer_id = $3", &args![ERASED, event.at.0, id.0])
             .await?;

@@ -150,7 +150,8 @@ async fn threading(
     let mut ids = Vec::with_capacity(rows.len());
     let mut in_reply_to = None;
     for r in &rows {
-        let id = r.text("mail_id")?;
+        // Kept without angle brackets (as the intake reads them); headers need them.
+        let id = format!("<{}>", r.text("mail_id")?.trim_matches(['<', '>']));
         if r.text("direction")? == "in" {
             in_reply_to = Some(id.clone());
         }
@@ -212,7 +213,12 @@ async fn queue(
     tx.exec(
         "INSERT INTO mail_threads (mail_id, ticket_id, message_id, direction, created_at) \
          VALUES ($1, $2, $3, 'out', $4)",
-        &args![&mail_id, ticket.id.0, message.id.0, now.0],
+        &args![
+            mail_id.trim_matches(['<', '>']),
+            ticket.id.0,
+            message.id.0,
+            now.0
+        ],
     )
     .await?;
     let mut event = mail.queued_event.clone();

@@ -109,7 +109,28 @@ impl Store {
             &values,
         )
         .await?;
+        tx.exec(
+            &format!("UPDATE inbound_mail SET raw = $1, subject = $1, sender = NULL WHERE ticket_id IN ({list})"),
+            &values,
+        )
+        .await?;
+        tx.exec(
+            &format!(
+                "UPDATE outbound_mail SET recipient = $1, subject = $1 WHERE ticket_id IN ({list})"
+            ),
+            &values,
+        )
+        .await?;
         let ids_only: Vec<Value> = ids.iter().map(|i| Value::from(*i)).collect();
+        tx.exec(
+            &format!(
+                "DELETE FROM attachment_contents WHERE attachment_id IN (SELECT a.id FROM attachments a \
+                 JOIN messages m ON m.id = a.message_id WHERE m.ticket_id IN ({}))",
+                placeholders(1, ids.len())
+            ),
+            &ids_only,
+        )
+        .await?;
         tx.exec(
             &format!(
                 "DELETE FROM ticket_search WHERE ticket_id IN ({})",

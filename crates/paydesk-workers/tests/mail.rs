@@ -88,7 +88,7 @@ async fn reply_is_delivered_once_with_threading_headers(store: Store) {
     assert!(token.len() >= 16 && token.chars().all(|c| c.is_ascii_hexdigit()));
     assert_eq!(
         thread_ids(&store, id, "out").await,
-        vec![(format!("<{mail_id}>"), Some(message.id.0))],
+        vec![(mail_id.clone(), Some(message.id.0))],
         "the Message-ID is recorded, so a reply quoting it threads back"
     );
     assert_eq!(m.mail.in_reply_to, vec!["second@mail.example".to_string()]);
