@@ -37,6 +37,10 @@ crate::label_enum!(
         CustomerErased = "customer_erased",
         /// A retention rule removed a closed ticket's texts.
         TicketAnonymised = "ticket_anonymised",
+        /// A chat session opened on this ticket.
+        ChatStarted = "chat_started",
+        /// A chat session on this ticket ended (for example after being idle).
+        ChatEnded = "chat_ended",
     }
 );
 

@@ -176,7 +176,8 @@ pub fn unauthenticated(detail: &str, error: Option<&str>) -> Response {
 #[must_use]
 pub fn problem(e: AppError) -> Response {
     let retry_after = match &e {
-        AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+        AppError::TooManyAttempts { retry_after_secs }
+        | AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
         _ => None,
     };
     let mut response = ApiError::from(e).into_response();
