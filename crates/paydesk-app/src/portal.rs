@@ -21,6 +21,7 @@ pub use signing::{FORM_TOKEN_TTL_MS, SigningKey, new_nonce};
 use crate::error::AppError;
 use crate::tickets::{NewReply, NewTicketInput, refuse_nul};
 use crate::{App, Caller};
+use paydesk_domain::customer::normalize_email;
 use paydesk_domain::message::{AttachmentMeta, Message, Visibility};
 use paydesk_domain::policy::Principal;
 use paydesk_domain::redaction::redact;
@@ -32,6 +33,8 @@ use paydesk_store::Admission;
 const WINDOW_MS: i64 = Timestamp::HOUR;
 /// The longest order or transaction id accepted.
 pub const ORDER_REF_MAX: usize = 100;
+/// What a malformed email is told.
+pub(crate) const EMAIL_SHAPE: &str = "enter an email address like name@example.com";
 /// How many words of the description a subject takes when there is no order id.
 const SUBJECT_WORDS: usize = 8;
 
@@ -237,16 +240,22 @@ pub(crate) fn opening_words(text: &str) -> String {
 
 /// The ticket a support request asks for (customer not yet known), or the field at fault.
 fn support_ticket(r: &SupportRequest) -> Result<NewTicketInput, AppError> {
+    // In the order of the form, so the first problem named is the first one met.
     if r.email.trim().is_empty() {
         return Err(AppError::invalid("email", "enter your email address"));
+    }
+    if normalize_email(&r.email).is_err() {
+        return Err(AppError::invalid("email", EMAIL_SHAPE));
     }
     let line = r
         .business_line
         .ok_or_else(|| AppError::invalid("business_line", "choose buyer, merchant or creator"))?;
-    if r.description.trim().is_empty() {
-        return Err(AppError::invalid("description", "tell us what happened"));
-    }
-    refuse_nul("description", &r.description)?;
+    let category = match r.category.trim() {
+        "" => None,
+        key => Some(
+            category(key).ok_or_else(|| AppError::invalid("category", "choose one of the list"))?,
+        ),
+    };
     let order_ref = r.order_ref.trim();
     refuse_nul("order_ref", order_ref)?;
     if order_ref.chars().count() > ORDER_REF_MAX {
@@ -255,12 +264,10 @@ fn support_ticket(r: &SupportRequest) -> Result<NewTicketInput, AppError> {
             format!("at most {ORDER_REF_MAX} characters"),
         ));
     }
-    let category = match r.category.trim() {
-        "" => None,
-        key => Some(
-            category(key).ok_or_else(|| AppError::invalid("category", "choose one of the list"))?,
-        ),
-    };
+    if r.description.trim().is_empty() {
+        return Err(AppError::invalid("description", "tell us what happened"));
+    }
+    refuse_nul("description", &r.description)?;
     let topic = category.map_or("Support request", |c| c.label);
     let subject = if order_ref.is_empty() {
         format!("{topic}: {}", opening_words(&r.description))

@@ -26,7 +26,7 @@ impl App {
         refuse_unstorable("email", email)?;
         refuse_nul("name", name)?;
         let email =
-            normalize_email(email).map_err(|e| AppError::invalid("email", e.to_string()))?;
+            normalize_email(email).map_err(|_| AppError::invalid("email", super::EMAIL_SHAPE))?;
         let name = match name.trim() {
             "" => email.split('@').next().unwrap_or("customer").to_string(),
             given => given.to_string(),

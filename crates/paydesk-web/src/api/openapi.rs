@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
-use super::{customers, dto, privacy, session, tickets, tokens};
+use super::{chat, customers, dto, privacy, session, tickets, tokens};
 use crate::error::Problem;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -14,16 +14,18 @@ use utoipa::OpenApi;
         tickets::create, tickets::list, tickets::get_one, tickets::change, tickets::add_message, tickets::timeline,
         customers::create, customers::list, customers::get_one, customers::change, privacy::export, privacy::erase,
         session::sign_in, session::current, session::sign_out, tokens::create, tokens::list, tokens::revoke,
+        chat::start, chat::get_one, chat::add_message, chat::transcript,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
         dto::CreateTicket, dto::PatchTicket, dto::CreateMessage, dto::AttachmentIn, dto::CustomerOut, dto::CustomerPage,
         dto::CreateCustomer, dto::PatchCustomer, session::SignIn, session::SessionOut, session::SessionUser,
         privacy::CustomerExportOut, privacy::ErasedOut, tokens::CreateToken, tokens::TokenOut, tokens::CreatedTokenOut, tokens::TokenList,
+        chat::StartChat, chat::ChatSessionOut, chat::ChatMessageIn, chat::ChatLine, chat::Transcript,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "chat"))
 )]
 pub struct ApiDoc;
 
