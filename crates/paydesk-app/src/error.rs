@@ -48,6 +48,14 @@ pub enum AppError {
     /// No live session or valid API token came with the request.
     #[error("sign in, or send a valid API token as Authorization: Bearer")]
     Unauthenticated,
+    /// This client sent more than its share in the window (the support form's limit).
+    #[error("too many requests from your address; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
+    /// The chat session has ended; a new conversation starts a new session.
+    #[error(
+        "this chat session has ended (idle too long); start a new session with POST /api/v1/chat/sessions"
+    )]
+    ChatEnded,
 }
 
 impl AppError {
@@ -66,6 +74,8 @@ impl AppError {
             Self::SignInFailed => "sign_in_failed",
             Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::Unauthenticated => "unauthenticated",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::ChatEnded => "chat_ended",
         }
     }
 

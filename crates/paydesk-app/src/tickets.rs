@@ -168,6 +168,11 @@ impl App {
         idempotency_key: Option<&str>,
     ) -> Result<Created, AppError> {
         caller.require(Action::TicketCreate)?;
+        if !caller.principal.may_touch(None, input.customer_id) {
+            return Err(AppError::Forbidden {
+                action: Action::TicketCreate,
+            });
+        }
         self.check_new_ticket_queue(caller, input.queue_id).await?;
         let actor = &caller.actor();
         let key = match idempotency_key {

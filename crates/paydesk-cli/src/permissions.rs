@@ -11,7 +11,9 @@ pub fn document() -> String {
          People act by role; systems act with API tokens, by scope. A BPO agent (`bpo_agent`)\n\
          also sees only tickets in its vendor's queues and the customers of those tickets;\n\
          anything else answers 404, as if it did not exist. Roles without `customer_pii` see\n\
-         customers' names, emails and phones masked.\n\n{}",
+         customers' names, emails and phones masked. Customers have no login: through the\n\
+         support form they may open a ticket for themselves, and through its signed status\n\
+         link answer on that one ticket, nothing else.\n\n{}",
         paydesk_domain::policy::matrix_markdown()
     )
 }

@@ -52,6 +52,10 @@ crate::label_enum!(
         MailSent = "mail_sent",
         /// A reply's email could not be sent, even after retries.
         MailFailed = "mail_failed",
+        /// A chat session opened on this ticket.
+        ChatStarted = "chat_started",
+        /// A chat session on this ticket ended (for example after being idle).
+        ChatEnded = "chat_ended",
     }
 );
 

@@ -7,7 +7,7 @@
 //! the store applies it to every query. The docs' permission table is printed from
 //! [`MATRIX`] by `paydesk permissions`.
 
-use crate::id::{UserId, VendorId};
+use crate::id::{CustomerId, TicketId, UserId, VendorId};
 use crate::role::Role;
 
 crate::label_enum!(
@@ -169,6 +169,13 @@ pub enum Principal {
     },
     /// paydesk itself and the command line run by an operator.
     System,
+    /// A customer without a login, through the support form and its signed status link:
+    /// with no `ticket`, may open one ticket for itself; with the `ticket` its link names,
+    /// may answer on that ticket and nothing else.
+    Customer {
+        id: CustomerId,
+        ticket: Option<TicketId>,
+    },
 }
 
 impl Principal {
@@ -183,6 +190,21 @@ impl Principal {
                 intake || scope_for(action).is_some_and(|s| scopes.contains(&s))
             }
             Principal::System => true,
+            Principal::Customer { ticket, .. } => match ticket {
+                None => action == A::TicketCreate,
+                Some(_) => action == A::TicketReply,
+            },
+        }
+    }
+
+    /// Whether this principal may act on ticket `ticket` (`None`: a ticket being created)
+    /// of customer `customer`. A customer only on its own, and only on the ticket its link
+    /// names; everyone else as far as [`Principal::ticket_scope`] lets them see.
+    #[must_use]
+    pub fn may_touch(&self, ticket: Option<TicketId>, customer: Option<CustomerId>) -> bool {
+        match self {
+            Principal::Customer { id, ticket: own } => customer == Some(*id) && ticket == *own,
+            _ => true,
         }
     }
 
@@ -213,8 +235,21 @@ impl Principal {
                 client: name.clone(),
             },
             Principal::System => crate::Actor::System,
+            Principal::Customer { id, .. } => crate::Actor::Customer { id: *id },
         }
     }
+}
+
+/// Whether a customer may take `action` at all, through the form or a status link.
+#[must_use]
+pub fn customer_may(action: Action) -> bool {
+    [None, Some(TicketId(0))].into_iter().any(|ticket| {
+        Principal::Customer {
+            id: CustomerId(0),
+            ticket,
+        }
+        .may(action)
+    })
 }
 
 /// The permission matrix as a Markdown table (for the docs and `paydesk permissions`).
@@ -224,11 +259,11 @@ pub fn matrix_markdown() -> String {
     for r in Role::ALL {
         out.push_str(&format!(" {} |", r.as_str()));
     }
-    out.push_str(" API token scope |\n|---|");
+    out.push_str(" customer (status link) | API token scope |\n|---|");
     for _ in Role::ALL {
         out.push_str(":-:|");
     }
-    out.push_str("---|\n");
+    out.push_str(":-:|---|\n");
     for (action, _) in MATRIX {
         out.push_str(&format!("| `{}` |", action.as_str()));
         for r in Role::ALL {
@@ -238,6 +273,11 @@ pub fn matrix_markdown() -> String {
                 " |"
             });
         }
+        out.push_str(if customer_may(*action) {
+            " ✔ |"
+        } else {
+            " |"
+        });
         let scope =
             scope_for(*action).map_or("(none)".to_string(), |s| format!("`{}`", s.as_str()));
         out.push_str(&format!(" {scope} |\n"));
@@ -288,6 +328,40 @@ mod tests {
         };
         assert!(t.may(A::TicketCreate) && t.may(A::TicketReply));
         assert!(!t.may(A::TicketRead) && !t.may(A::CustomerPii) && !t.may(A::UserManage));
+    }
+
+    #[test]
+    fn a_customer_opens_its_own_ticket_and_answers_only_the_linked_one() {
+        let me = CustomerId(7);
+        let opening = Principal::Customer {
+            id: me,
+            ticket: None,
+        };
+        assert!(opening.may(A::TicketCreate));
+        assert!(
+            Action::ALL
+                .iter()
+                .all(|a| *a == A::TicketCreate || !opening.may(*a))
+        );
+        assert!(opening.may_touch(None, Some(me)));
+        assert!(!opening.may_touch(None, Some(CustomerId(8))) && !opening.may_touch(None, None));
+
+        let linked = Principal::Customer {
+            id: me,
+            ticket: Some(TicketId(3)),
+        };
+        assert!(linked.may(A::TicketReply));
+        assert!(
+            Action::ALL
+                .iter()
+                .all(|a| *a == A::TicketReply || !linked.may(*a))
+        );
+        assert!(linked.may_touch(Some(TicketId(3)), Some(me)));
+        assert!(!linked.may_touch(Some(TicketId(4)), Some(me)));
+        assert!(!linked.may_touch(Some(TicketId(3)), Some(CustomerId(8))));
+        assert!(!linked.may_touch(None, Some(me)));
+        assert_eq!(linked.actor(), crate::Actor::Customer { id: me });
+        assert!(Principal::System.may_touch(Some(TicketId(4)), None));
     }
 
     #[test]

@@ -76,7 +76,7 @@ async fn write_emails(tx: &mut Tx, id: CustomerId, emails: &[String]) -> Result<
     Ok(())
 }
 
-async fn load(tx: &mut Tx, id: CustomerId) -> Result<Customer, StoreError> {
+pub(crate) async fn load(tx: &mut Tx, id: CustomerId) -> Result<Customer, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM customers WHERE id = $1");
     let row = tx
         .row(&sql, &args![id.0])

@@ -19,6 +19,9 @@
 //! before letting such a request through (today those are refused like any other
 //! request without the header).
 //!
+//! Pages of the public support portal (`/support` and below) ignore the session cookie:
+//! they never act as the signed-in person and carry CSRF tokens of their own.
+//!
 //! A request without credentials goes on without a caller; handlers that need one take
 //! [`Authenticated`], which answers 401 `unauthenticated`. Secrets (tokens, cookies) are
 //! never logged.
@@ -65,6 +68,12 @@ pub async fn authenticate(State(app): State<App>, mut request: Request, next: Ne
             ),
             Err(e) => problem(e),
         };
+    }
+    // The public portal never acts as a signed-in person, so a staff member trying the
+    // support form in the same browser is not held to the session's CSRF header (the
+    // portal's forms carry their own token).
+    if is_public_portal(request.uri().path()) {
+        return next.run(request).await;
     }
     let Some(session_token) = session_cookie(request.headers()) else {
         return next.run(request).await;
@@ -176,7 +185,8 @@ pub fn unauthenticated(detail: &str, error: Option<&str>) -> Response {
 #[must_use]
 pub fn problem(e: AppError) -> Response {
     let retry_after = match &e {
-        AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+        AppError::TooManyAttempts { retry_after_secs }
+        | AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
         _ => None,
     };
     let mut response = ApiError::from(e).into_response();
@@ -217,13 +227,19 @@ fn cookie(value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
 /// The value of the session cookie, if the request has one.
 #[must_use]
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `name`, if the request has one that is not empty.
+#[must_use]
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.trim().trim_matches('"').to_string())
         .filter(|v| !v.is_empty())
 }
@@ -249,6 +265,12 @@ fn bearer(value: &HeaderValue) -> Option<&str> {
     let (scheme, token) = value.to_str().ok()?.trim().split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// Whether `path` is the public support portal's (see [`crate::portal`]).
+fn is_public_portal(path: &str) -> bool {
+    path.strip_prefix(crate::portal::PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 fn is_unsafe(method: &Method) -> bool {
@@ -311,6 +333,16 @@ mod tests {
         h.insert(CSRF_HEADER, HeaderValue::from_static("abc"));
         assert!(csrf_matches(&h, "abc"));
         assert!(!csrf_matches(&h, "abcd"));
+    }
+
+    #[test]
+    fn only_the_portal_is_public() {
+        for p in ["/support", "/support/", "/support/status/1.x"] {
+            assert!(is_public_portal(p), "{p}");
+        }
+        for p in ["/supportx", "/api/v1/support", "/", "/api/v1/tickets"] {
+            assert!(!is_public_portal(p), "{p}");
+        }
     }
 
     #[test]

@@ -45,12 +45,11 @@ pub fn status_of(code: &str) -> StatusCode {
         "body_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
         "unauthenticated" | "sign_in_failed" => StatusCode::UNAUTHORIZED,
         "forbidden" | "csrf_failed" => StatusCode::FORBIDDEN,
-        "too_many_attempts" => StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts" | "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
         "not_found" | "route_not_found" => StatusCode::NOT_FOUND,
         "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
-        "version_conflict" | "duplicate" | "ticket_closed" | "invalid_transition" => {
-            StatusCode::CONFLICT
-        }
+        "version_conflict" | "duplicate" | "ticket_closed" | "invalid_transition"
+        | "chat_ended" => StatusCode::CONFLICT,
         "idempotency_key_reused" => StatusCode::UNPROCESSABLE_ENTITY,
         "database_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,

@@ -33,7 +33,7 @@ pub fn runner(app: &App) -> Runner {
 /// Starts every background worker of `app`: the job runner.
 #[must_use]
 pub fn spawn(app: &App) -> Vec<JoinHandle<()>> {
-    let mut handles = vec![runner(app).spawn()];
+    let mut handles = vec![runner(app).spawn(), chat_sweeper(app.clone())];
     if app.intake().smtp.is_none() {
         let store = app.store().clone();
         handles.push(tokio::spawn(async move {
@@ -46,4 +46,22 @@ pub fn spawn(app: &App) -> Vec<JoinHandle<()>> {
         }));
     }
     handles
+}
+
+/// Ends idle chat sessions once a minute (a session is also ended when it is next met).
+fn chat_sweeper(app: App) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let caller = paydesk_app::Caller::system();
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match app.end_idle_chat_sessions(&caller).await {
+                Ok(0) => {}
+                Ok(ended) => tracing::info!(ended, "ended idle chat sessions"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not end idle chat sessions; trying again in a minute")
+                }
+            }
+        }
+    })
 }

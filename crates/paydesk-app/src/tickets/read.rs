@@ -81,7 +81,9 @@ impl App {
         id: TicketId,
     ) -> Result<Ticket, AppError> {
         let ticket = self.store.ticket(id).await?;
-        if self.queue_in_scope(caller, ticket.queue_id).await? {
+        if caller.principal.may_touch(Some(id), ticket.customer_id)
+            && self.queue_in_scope(caller, ticket.queue_id).await?
+        {
             Ok(ticket)
         } else {
             Err(AppError::NotFound { entity: "ticket" })

@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
-use super::{customers, deliveries, dto, mail, privacy, session, tickets, tokens};
+use super::{chat, customers, deliveries, dto, mail, privacy, session, tickets, tokens};
 use crate::error::Problem;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -16,6 +16,7 @@ use utoipa::OpenApi;
         session::sign_in, session::current, session::sign_out, tokens::create, tokens::list, tokens::revoke,
         mail::receive, mail::download,
         deliveries::list,
+        chat::start, chat::get_one, chat::add_message, chat::transcript,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
@@ -24,10 +25,11 @@ use utoipa::OpenApi;
         privacy::CustomerExportOut, privacy::ErasedOut, tokens::CreateToken, tokens::TokenOut, tokens::CreatedTokenOut, tokens::TokenList,
         mail::MailReceipt,
         deliveries::DeliveryOut, deliveries::DeliveryList,
+        chat::StartChat, chat::ChatSessionOut, chat::ChatMessageIn, chat::ChatLine, chat::Transcript,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"))
 )]
 pub struct ApiDoc;
 

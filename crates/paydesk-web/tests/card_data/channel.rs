@@ -66,12 +66,12 @@ pub const CHANNELS: &[Channel] = &[
     },
     Channel {
         name: "support form: request, then the customer's answer on the status page",
-        weight: 0,
+        weight: 10,
         ingest: |c| Box::pin(form::ingest(c)),
     },
     Channel {
         name: "chat: a session's messages",
-        weight: 0,
+        weight: 10,
         ingest: |c| Box::pin(chat::ingest(c)),
     },
     Channel {

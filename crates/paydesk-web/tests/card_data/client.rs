@@ -88,6 +88,8 @@ pub struct Call {
     pub content_type: Option<&'static str>,
     pub body: Vec<u8>,
     pub headers: Vec<(&'static str, String)>,
+    /// The client address the request comes from (none: unknown, as in-process).
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl Call {
@@ -98,6 +100,7 @@ impl Call {
             content_type: None,
             body: vec![],
             headers: vec![],
+            peer: None,
         }
     }
 
@@ -140,10 +143,13 @@ impl Client {
         for (name, value) in &call.headers {
             builder = builder.header(*name, value.as_str());
         }
-        let reply = self
-            .api
-            .send(builder.body(Body::from(call.body)).unwrap())
-            .await;
+        let mut request = builder.body(Body::from(call.body)).unwrap();
+        if let Some(peer) = call.peer {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
+        let reply = self.api.send(request).await;
         self.tally.requests += 1;
         self.tally.reply_bytes += reply.body.len();
         *self

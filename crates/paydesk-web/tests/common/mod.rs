@@ -61,23 +61,27 @@ impl Api {
 
     /// Sends one request; a panic escaping the router fails the test.
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .unwrap_or_else(|e| match e {});
-        let (parts, body) = response.into_parts();
-        let body = body
-            .collect()
-            .await
-            .map(http_body_util::Collected::to_bytes)
-            .unwrap_or_default();
-        Reply {
-            status: parts.status,
-            headers: parts.headers,
-            body,
-        }
+        send_to(&self.router, request).await
+    }
+}
+
+/// Sends one request to `router` and reads the whole reply.
+pub async fn send_to(router: &axum::Router, request: Request<Body>) -> Reply {
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .unwrap_or_else(|e| match e {});
+    let (parts, body) = response.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(http_body_util::Collected::to_bytes)
+        .unwrap_or_default();
+    Reply {
+        status: parts.status,
+        headers: parts.headers,
+        body,
     }
 }
 
