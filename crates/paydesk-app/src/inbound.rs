@@ -375,10 +375,11 @@ impl App {
         attachments: Vec<AttachmentMeta>,
     ) -> Result<(Ticket, paydesk_domain::message::Message), AppError> {
         let system = Caller::new(paydesk_domain::policy::Principal::System, caller.ip.clone());
+        // Parts of a mail (an address, a parser warning) can carry NUL.
         let note = NewReply {
             visibility: Visibility::Internal,
             from_customer: false,
-            body,
+            body: kept::clean_text(&body),
             attachments,
             expected_version: None,
         };
