@@ -32,6 +32,7 @@ pub use customer::CustomerFilter;
 pub use engine::AppliedMigration;
 pub use error::StoreError;
 pub use event::actor_columns;
+pub use import::ImportedRow;
 pub use message::author_columns;
 pub use page::{Page, PageRequest};
 pub use sql::Engine;
