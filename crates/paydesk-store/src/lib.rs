@@ -43,6 +43,7 @@ pub use error::StoreError;
 pub use event::actor_columns;
 pub use job::{Job, JobId, JobStatus, NewJob, Settlement};
 pub use mail::{KeptMail, MailDirection};
+pub use import::ImportedRow;
 pub use message::author_columns;
 pub use outbound_mail::{MAIL_JOB, MailStatus, NewOutboundMail, OutboundMail, REFERENCES_CAP};
 pub use page::{Page, PageRequest};

@@ -5,7 +5,7 @@
 //! in) is skipped; a repeat of an id earlier in the same file is refused. Should the
 //! batch's insert fail all the same, its rows are retried one by one to find the culprit.
 
-use super::record::{Context, Prepared, key_of};
+use super::record::{Context, Prepared, attach, key_of};
 use super::{ImportedAuthor, ImportedTicket, Rejected};
 use crate::error::AppError;
 use crate::tickets::{refuse_nul, refuse_unstorable};
@@ -14,7 +14,7 @@ use paydesk_domain::event::{EventKind, NewEvent};
 use paydesk_domain::policy::Action;
 use paydesk_domain::ticket::BusinessLine;
 use paydesk_domain::{Actor, QueueId, UserId};
-use paydesk_store::{IdempotencyKey, StoreError, TicketRecord};
+use paydesk_store::{ImportedRow, StoreError};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
@@ -141,7 +141,6 @@ impl TicketImport {
         if self.options.is_dry_run {
             out.imported = ready.len();
         } else {
-            self.find_or_create_customers(&mut ready).await?;
             self.insert(ready, &mut out).await?;
         }
         out.rejected.sort_by_key(|r| r.row);
@@ -182,57 +181,8 @@ impl TicketImport {
         Ok(())
     }
 
-    /// Gives each ticket its requester's customer: the one holding the email, or a new one.
-    async fn find_or_create_customers(
-        &self,
-        ready: &mut [(ImportedTicket, Prepared)],
-    ) -> Result<(), AppError> {
-        let now = self.app.clock.now();
-        let mut wanted = Vec::new();
-        let mut emails: Vec<String> = Vec::new();
-        for (_, p) in ready.iter() {
-            let Some(c) = &p.requester else { continue };
-            let Some(email) = c.emails.first() else {
-                continue;
-            };
-            if emails.contains(email) {
-                continue;
-            }
-            emails.push(email.clone());
-            let event = NewEvent {
-                ticket_id: None,
-                customer_id: None,
-                actor: self.actor.clone(),
-                at: now,
-                kind: EventKind::CustomerCreated,
-                data: json!({ "imported": self.scope }),
-                ip: self.caller.ip.clone(),
-            };
-            wanted.push((c.clone(), event));
-        }
-        if wanted.is_empty() {
-            return Ok(());
-        }
-        let ids = self
-            .app
-            .store
-            .find_or_insert_customers(&wanted, now)
-            .await?;
-        let by_email: HashMap<&String, _> = emails.iter().zip(ids).collect();
-        for (_, p) in ready.iter_mut() {
-            let id = p
-                .requester
-                .as_ref()
-                .and_then(|c| c.emails.first())
-                .and_then(|e| by_email.get(e));
-            if let Some(id) = id {
-                p.attach(*id);
-            }
-        }
-        Ok(())
-    }
-
-    /// Inserts the batch in one transaction, or row by row if that fails.
+    /// Inserts the batch, requesters found or created by email, in one transaction; row
+    /// by row if that fails, to refuse only the rows at fault.
     async fn insert(
         &self,
         ready: Vec<(ImportedTicket, Prepared)>,
@@ -241,26 +191,34 @@ impl TicketImport {
         if ready.is_empty() {
             return Ok(());
         }
-        let (tickets, rows): (Vec<ImportedTicket>, Vec<(TicketRecord, IdempotencyKey)>) = ready
+        let now = self.app.clock.now();
+        let (tickets, rows): (Vec<ImportedTicket>, Vec<ImportedRow>) = ready
             .into_iter()
-            .map(|(t, p)| (t, (p.record, p.key)))
+            .map(|(t, p)| {
+                let requester = p.requester.map(|c| (c, self.customer_created(now)));
+                let row = ImportedRow {
+                    record: p.record,
+                    key: p.key,
+                    requester,
+                };
+                (t, row)
+            })
             .unzip();
-        if self.app.store.insert_keyed_tickets(&rows).await.is_ok() {
+        let store = &self.app.store;
+        if store.insert_imported(&rows, now, attach).await.is_ok() {
             out.imported += rows.len();
             return Ok(());
         }
         for (t, row) in tickets.iter().zip(&rows) {
-            match self
-                .app
-                .store
-                .insert_keyed_tickets(std::slice::from_ref(row))
+            match store
+                .insert_imported(std::slice::from_ref(row), now, attach)
                 .await
             {
                 Ok(_) => out.imported += 1,
                 // Recorded meanwhile (another run of the same source): it is in.
                 Err(StoreError::Duplicate) => out.skipped += 1,
                 Err(e) => {
-                    if self.app.store.ping().await.is_err() {
+                    if store.ping().await.is_err() {
                         return Err(e.into());
                     }
                     let reason = format!("the database refused it: {}", AppError::from(e));
@@ -269,5 +227,18 @@ impl TicketImport {
             }
         }
         Ok(())
+    }
+
+    /// The event of a customer created for a requester.
+    fn customer_created(&self, at: paydesk_domain::Timestamp) -> NewEvent {
+        NewEvent {
+            ticket_id: None,
+            customer_id: None,
+            actor: self.actor.clone(),
+            at,
+            kind: EventKind::CustomerCreated,
+            data: json!({ "imported": self.scope }),
+            ip: self.caller.ip.clone(),
+        }
     }
 }

@@ -33,21 +33,19 @@ pub(crate) struct Prepared {
     pub requester: Option<NewCustomer>,
 }
 
-impl Prepared {
-    /// Makes `customer` the ticket's customer and the author of its customer messages.
-    pub(crate) fn attach(&mut self, customer: CustomerId) {
-        self.record.ticket.customer_id = Some(customer);
-        for m in &mut self.record.messages {
-            if m.author == (Author::Customer { id: None }) {
-                m.author = Author::Customer { id: Some(customer) };
-            }
+/// Makes `customer` the ticket's customer and the author of its customer messages.
+pub(crate) fn attach(record: &mut TicketRecord, customer: CustomerId) {
+    record.ticket.customer_id = Some(customer);
+    for m in &mut record.messages {
+        if m.author == (Author::Customer { id: None }) {
+            m.author = Author::Customer { id: Some(customer) };
         }
-        for e in &mut self.record.events {
-            if e.kind == EventKind::TicketCreated
-                && let Some(data) = e.data.as_object_mut()
-            {
-                data.insert("customer_id".into(), json!(customer));
-            }
+    }
+    for e in &mut record.events {
+        if e.kind == EventKind::TicketCreated
+            && let Some(data) = e.data.as_object_mut()
+        {
+            data.insert("customer_id".into(), json!(customer));
         }
     }
 }
