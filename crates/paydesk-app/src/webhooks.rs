@@ -75,7 +75,9 @@ impl Endpoint {
         .filter(|s| !s.is_empty())
     }
 
-    fn name(self) -> &'static str {
+    /// The endpoint's short name (`stripe`, `paydesk`), as its path ends.
+    #[must_use]
+    pub fn name(self) -> &'static str {
         match self {
             Self::Stripe => "stripe",
             Self::Paydesk => "paydesk",

@@ -11,7 +11,7 @@
 
 use paydesk_app::settings::IntakeSettings;
 use paydesk_app::webhooks::signature::sign;
-use paydesk_app::webhooks::{Delivery, Endpoint, WebhookError};
+use paydesk_app::webhooks::{Delivery, Endpoint, Receipt, WebhookError};
 use paydesk_app::{App, ManualClock};
 use paydesk_domain::Timestamp;
 use paydesk_domain::payment::WebhookOutcome;
@@ -44,21 +44,25 @@ fn dispute_event(id: &str, event_type: &str, dispute: &str) -> Vec<u8> {
     .unwrap()
 }
 
-async fn deliver(app: &App, body: &[u8]) -> Result<paydesk_app::webhooks::Receipt, WebhookError> {
-    let header = format!(
-        "t={},v1={}",
-        T0 / 1_000,
-        sign(SECRET.as_bytes(), T0 / 1_000, body)
-    );
-    app.receive_webhook(
-        Endpoint::Stripe,
-        Delivery {
-            body,
-            signature: Some(&header),
-            ip: Some("203.0.113.9"),
-        },
-    )
-    .await
+async fn receive(
+    app: &App,
+    endpoint: Endpoint,
+    body: &[u8],
+    signature: Option<&str>,
+) -> Result<Receipt, WebhookError> {
+    let delivery = Delivery {
+        body,
+        signature,
+        ip: Some("203.0.113.9"),
+    };
+    app.receive_webhook(endpoint, delivery).await
+}
+
+/// Delivers `body` to the Stripe endpoint, signed right.
+async fn deliver(app: &App, body: &[u8]) -> Result<Receipt, WebhookError> {
+    let t = T0 / 1_000;
+    let header = format!("t={t},v1={}", sign(SECRET.as_bytes(), t, body));
+    receive(app, Endpoint::Stripe, body, Some(&header)).await
 }
 
 async fn count(store: &Store, sql: &str) -> i64 {
@@ -158,30 +162,14 @@ async fn refusals_carry_their_codes(store: Store) {
     );
 
     let app = app(store.clone());
-    let e = app
-        .receive_webhook(
-            Endpoint::Stripe,
-            Delivery {
-                body: &body,
-                signature: None,
-                ip: None,
-            },
-        )
+    let e = receive(&app, Endpoint::Stripe, &body, None)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "invalid_signature");
     assert_eq!(e.to_string(), "the Stripe-Signature header is missing");
     // The secret and the expected signature are never in an answer.
     let header = format!("t={},v1={}", T0 / 1_000, "ab".repeat(32));
-    let e = app
-        .receive_webhook(
-            Endpoint::Stripe,
-            Delivery {
-                body: &body,
-                signature: Some(&header),
-                ip: None,
-            },
-        )
+    let e = receive(&app, Endpoint::Stripe, &body, Some(&header))
         .await
         .unwrap_err();
     let said = format!("{e} {e:?}");
@@ -191,15 +179,7 @@ async fn refusals_carry_their_codes(store: Store) {
         0
     );
     // The generic endpoint has its own secret, unset here.
-    let e = app
-        .receive_webhook(
-            Endpoint::Paydesk,
-            Delivery {
-                body: &body,
-                signature: Some(&header),
-                ip: None,
-            },
-        )
+    let e = receive(&app, Endpoint::Paydesk, &body, Some(&header))
         .await
         .unwrap_err();
     assert_eq!(e.code(), "webhook_not_configured");

@@ -125,7 +125,7 @@ async fn receive(app: App, endpoint: Endpoint, request: Request) -> Response {
         }
         Err(e) => {
             tracing::info!(
-                endpoint = endpoint.signature_header(),
+                endpoint = endpoint.name(),
                 code = e.code(),
                 "webhook delivery refused"
             );
