@@ -9,7 +9,8 @@
 //!
 //! Each client address has [`crate::settings::IntakeSettings::form_submissions_per_hour`]
 //! submissions (requests, answers and honeypot hits together) per rolling hour, counted in
-//! the database so that every instance sees the same count.
+//! the database so that every instance sees the same count. Submissions are kept a week
+//! (by a keyed hash of the address, never the address), then forgotten.
 
 mod category;
 mod customer;
@@ -31,6 +32,8 @@ use paydesk_store::Admission;
 
 /// The rate limit's window.
 const WINDOW_MS: i64 = Timestamp::HOUR;
+/// How long submissions are kept (for the honeypot tally); the limit needs only an hour.
+const KEEP_MS: i64 = 7 * Timestamp::DAY;
 /// The longest order or transaction id accepted.
 pub const ORDER_REF_MAX: usize = 100;
 /// What a malformed email is told.
@@ -213,9 +216,10 @@ impl App {
         let now = self.now();
         let limit = self.intake().form_submissions_per_hour;
         let since = Timestamp(now.0 - WINDOW_MS);
+        let forget = Timestamp(now.0 - KEEP_MS);
         match self
             .store
-            .admit_portal_submission(&key, outcome, now, since, limit)
+            .admit_portal_submission(&key, outcome, now, since, limit, forget)
             .await?
         {
             Admission::Admitted => Ok(()),

@@ -23,7 +23,8 @@ pub enum Admission {
 
 impl Store {
     /// Records one submission by `client_key` with `outcome` at `at`, unless the client
-    /// already made `limit` or more since `since`. One transaction.
+    /// already made `limit` or more since `since`; forgets every submission older than
+    /// `forget_before`, so the table holds only recent ones. One transaction.
     pub async fn admit_portal_submission(
         &self,
         client_key: &str,
@@ -31,6 +32,7 @@ impl Store {
         at: Timestamp,
         since: Timestamp,
         limit: u32,
+        forget_before: Timestamp,
     ) -> Result<Admission, StoreError> {
         let mut tx = self.write().await?;
         // Two requests of one client at once must not both take the last place.
@@ -52,6 +54,11 @@ impl Store {
         tx.exec(
             "INSERT INTO portal_submissions (client_key, outcome, at) VALUES ($1, $2, $3)",
             &args![client_key, outcome, at.0],
+        )
+        .await?;
+        tx.exec(
+            "DELETE FROM portal_submissions WHERE at < $1",
+            &args![forget_before.0],
         )
         .await?;
         tx.commit().await?;

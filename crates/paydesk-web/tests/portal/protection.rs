@@ -135,6 +135,16 @@ pub async fn submissions_are_rate_limited(store: Store) {
     let reply = send_request(&mut browser, request("ana@example.com")).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(site.count("tickets").await, i64::from(PER_HOUR) + 2);
+    assert_eq!(
+        site.count("portal_submissions").await,
+        i64::from(PER_HOUR) + 2
+    );
+
+    // Submissions are forgotten after a week.
+    site.clock.advance(8 * Timestamp::DAY);
+    let reply = send_request(&mut browser, request("ana@example.com")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(site.count("portal_submissions").await, 1);
 }
 
 pub async fn a_staff_session_does_not_break_the_form(store: Store) {
