@@ -140,15 +140,11 @@ impl App {
     }
 
     async fn already_received(&self, mail_id: &str) -> Result<Option<MailOutcome>, AppError> {
-        if let Some(ticket) = self.store.inbound_mail_seen(mail_id).await? {
-            return Ok(Some(MailOutcome::Duplicate {
-                ticket: Some(ticket),
-            }));
-        }
-        if self.store.kept_mail_exists(mail_id).await? {
-            return Ok(Some(MailOutcome::Duplicate { ticket: None }));
-        }
-        Ok(None)
+        Ok(self
+            .store
+            .mail_received(mail_id)
+            .await?
+            .map(|ticket| MailOutcome::Duplicate { ticket }))
     }
 
     async fn receive_parsed(
@@ -348,17 +344,12 @@ impl App {
         // same ticket instead of opening a second one.
         let key = format!("mail-{}", &sha256_hex(mail_id.as_bytes())[..40]);
         let created = self.create_ticket(caller, input, Some(&key)).await?;
-        let first = self
-            .store
-            .messages(created.ticket.id)
-            .await?
-            .first()
-            .map(|m| m.id);
+        // The mail is the ticket's first message, which the ticket already names.
         self.store
             .record_mail_thread(
                 mail_id,
                 created.ticket.id,
-                first,
+                None,
                 MailDirection::In,
                 self.now(),
             )

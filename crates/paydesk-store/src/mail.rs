@@ -64,8 +64,12 @@ impl Store {
             .transpose()
     }
 
-    /// The ticket an inbound mail with this Message-ID already reached, if it came before.
-    pub async fn inbound_mail_seen(&self, mail_id: &str) -> Result<Option<TicketId>, StoreError> {
+    /// Whether an inbound mail with this Message-ID came before: `Some(ticket)` when it
+    /// did (the ticket it reached, if any), `None` when it is new.
+    pub async fn mail_received(
+        &self,
+        mail_id: &str,
+    ) -> Result<Option<Option<TicketId>>, StoreError> {
         let mut tx = self.read().await?;
         let row = tx
             .row(
@@ -74,23 +78,8 @@ impl Store {
                 &args![mail_id],
             )
             .await?;
-        Ok(row
-            .map(|r| r.opt_i64("ticket_id"))
-            .transpose()?
-            .flatten()
-            .map(TicketId))
-    }
-
-    /// Whether a kept mail with this Message-ID exists (noise is recorded once).
-    pub async fn kept_mail_exists(&self, mail_id: &str) -> Result<bool, StoreError> {
-        let mut tx = self.read().await?;
-        Ok(tx
-            .row(
-                "SELECT id FROM inbound_mail WHERE mail_id = $1 LIMIT 1",
-                &args![mail_id],
-            )
-            .await?
-            .is_some())
+        row.map(|r| r.opt_i64("ticket_id").map(|t| t.map(TicketId)))
+            .transpose()
     }
 
     /// Records that `mail_id` belongs to `ticket_id` (a first record wins).
