@@ -22,6 +22,19 @@ crate::label_enum!(
     }
 );
 
+impl Priority {
+    /// Its place in urgency order: urgent 0, high 1, normal 2, low 3 (work sorts ascending).
+    #[must_use]
+    pub fn rank(self) -> i64 {
+        match self {
+            Priority::Urgent => 0,
+            Priority::High => 1,
+            Priority::Normal => 2,
+            Priority::Low => 3,
+        }
+    }
+}
+
 crate::label_enum!(
     /// Where a ticket came in.
     Channel {

@@ -113,8 +113,8 @@ pub(crate) async fn update_in(
     let touched = tx
         .exec(
             "UPDATE tickets SET subject = $1, status = $2, priority = $3, category = $4, queue_id = $5, \
-             assignee_id = $6, version = $7, updated_at = $8, solved_at = $9, closed_at = $10 \
-             WHERE id = $11 AND version = $12",
+             assignee_id = $6, version = $7, updated_at = $8, solved_at = $9, closed_at = $10, \
+             priority_rank = $13 WHERE id = $11 AND version = $12",
             &args![
                 &ticket.subject,
                 ticket.status.as_str(),
@@ -128,6 +128,7 @@ pub(crate) async fn update_in(
                 ticket.closed_at.map(|x| x.0),
                 ticket.id.0,
                 expected_version,
+                ticket.priority.rank(),
             ],
         )
         .await?;

@@ -21,7 +21,7 @@ use paydesk_domain::{CustomerId, QueueId, TicketId, UserId};
 
 /// The `tickets` columns a new ticket's row fills, for `INSERT INTO <this> VALUES ...`.
 pub const TICKET_INSERT: &str = "tickets (id, subject, status, priority, channel, business_line, category, queue_id, \
-         assignee_id, customer_id, language, version, created_at, updated_at, solved_at, closed_at)";
+         assignee_id, customer_id, language, version, created_at, updated_at, solved_at, closed_at, priority_rank, queued_at)";
 
 /// Rows per statement: far below both engines' limits on bound parameters.
 const ROWS: usize = 400;
@@ -84,6 +84,8 @@ pub fn ticket_row(id: i64, t: &Ticket) -> Vec<Value> {
         t.updated_at.0,
         t.solved_at.map(|x| x.0),
         t.closed_at.map(|x| x.0),
+        t.priority.rank(),
+        t.queue_id.map(|_| t.created_at.0),
     ]
     .to_vec()
 }
@@ -103,7 +105,7 @@ pub(crate) async fn insert_all(
     let tickets = pairs()
         .map(|(id, (r, _))| ticket_row(id, &r.ticket))
         .collect();
-    insert_rows(tx, TICKET_INSERT, 16, tickets).await?;
+    insert_rows(tx, TICKET_INSERT, 18, tickets).await?;
 
     let tags = pairs()
         .flat_map(|(id, (r, _))| r.ticket.tags.iter().map(move |tag| args![id, tag].to_vec()))

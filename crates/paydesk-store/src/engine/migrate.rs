@@ -50,6 +50,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0006_portal.sql"),
         postgres: include_str!("../../migrations/postgres/0006_portal.sql"),
     },
+    Migration {
+        version: 7,
+        name: "sla",
+        sqlite: include_str!("../../migrations/sqlite/0007_sla.sql"),
+        postgres: include_str!("../../migrations/postgres/0007_sla.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "routing",
+        sqlite: include_str!("../../migrations/sqlite/0008_routing.sql"),
+        postgres: include_str!("../../migrations/postgres/0008_routing.sql"),
+    },
 ];
 
 /// How many migrations this build knows.
