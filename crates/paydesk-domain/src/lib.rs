@@ -16,6 +16,7 @@ pub mod payment;
 pub mod policy;
 pub mod redaction;
 pub mod role;
+pub mod sla;
 pub mod ticket;
 pub mod time;
 
