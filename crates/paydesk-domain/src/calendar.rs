@@ -22,6 +22,8 @@ mod spec;
 mod walk;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 pub use error::CalendarError;
