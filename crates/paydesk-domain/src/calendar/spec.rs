@@ -2,7 +2,7 @@
 //!
 //! The spec keeps times and dates as the strings a person wrote ("09:00", "2026-12-25") so a
 //! calendar round-trips through storage and the API unchanged; [`super::Calendar::new`]
-//! parses them once, with the helpers here, into minutes and civil dates.
+//! parses them once, with the parsers here, into minutes and civil dates.
 
 use super::CalendarError;
 use jiff::civil::Date;
