@@ -5,6 +5,7 @@
 //! what text may be stored) and then persist the outcome.
 
 pub mod actor;
+pub mod calendar;
 pub mod chat;
 pub mod customer;
 pub mod error;
