@@ -32,6 +32,11 @@ impl ManualClock {
         Self(AtomicI64::new(t.0))
     }
 
+    /// Sets the clock to `t` (forward or back).
+    pub fn set(&self, t: Timestamp) {
+        self.0.store(t.0, Ordering::SeqCst);
+    }
+
     /// Moves the clock forward by `millis`.
     pub fn advance(&self, millis: i64) {
         self.0.fetch_add(millis, Ordering::SeqCst);

@@ -15,6 +15,7 @@ pub mod password;
 pub mod privacy;
 pub mod retention;
 pub mod settings;
+pub mod sla;
 pub mod tickets;
 pub mod users;
 

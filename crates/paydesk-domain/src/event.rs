@@ -56,6 +56,12 @@ crate::label_enum!(
         ChatStarted = "chat_started",
         /// A chat session on this ticket ended (for example after being idle).
         ChatEnded = "chat_ended",
+        /// Another SLA policy (or none) now sets the ticket's targets.
+        SlaPolicyApplied = "sla_policy_applied",
+        /// An SLA clock used the at-risk share of its target.
+        SlaAtRisk = "sla_at_risk",
+        /// An SLA clock passed its due time without being met.
+        SlaBreached = "sla_breached",
     }
 );
 

@@ -18,7 +18,9 @@ mod policy;
 mod tests;
 
 pub use clock::{ClockState, SlaClock};
-pub use evaluate::{Happening, SlaChange, SlaOutcome, TicketFacts, TimerKind, evaluate, fire};
+pub use evaluate::{
+    Happening, SlaChange, SlaOutcome, TicketFacts, TimerKind, evaluate, fire, urgency,
+};
 pub use policy::{Pause, PolicyConditions, PolicySpec, SlaPolicy, Target};
 
 use crate::time::Timestamp;
@@ -58,6 +60,16 @@ impl BusinessTime for AlwaysOpen {
 
     fn between(&self, a: Timestamp, b: Timestamp) -> i64 {
         b.since(a).max(0)
+    }
+}
+
+impl BusinessTime for crate::calendar::Calendar {
+    fn add(&self, from: Timestamp, millis: i64) -> Option<Timestamp> {
+        crate::calendar::Calendar::add(self, from, millis)
+    }
+
+    fn between(&self, a: Timestamp, b: Timestamp) -> i64 {
+        crate::calendar::Calendar::between(self, a, b)
     }
 }
 

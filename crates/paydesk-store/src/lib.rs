@@ -27,10 +27,14 @@ mod portal;
 pub mod retention;
 mod search;
 mod secret;
+pub mod sla;
+mod sla_clock;
+mod sla_config;
 mod staff;
 mod ticket;
 mod ticket_insert;
 mod ticket_list;
+mod timer;
 mod webhook_event;
 
 pub use access::{
@@ -49,11 +53,15 @@ pub use outbound_mail::{MAIL_JOB, MailStatus, NewOutboundMail, OutboundMail, REF
 pub use page::{Page, PageRequest};
 pub use payment::PaymentWork;
 pub use portal::Admission;
+pub use sla::{SLA_REAPPLY_JOB, SlaSetting, StoredCalendar, StoredPolicy};
+pub use sla_clock::NO_DUE;
+pub use sla_config::SlaConfig;
 pub use sql::Engine;
 pub use staff::{NewQueue, NewUser, Queue, User, Vendor};
 pub use ticket::{IdempotencyKey, TicketRecord};
 pub use ticket_insert::{TICKET_INSERT, ticket_row};
 pub use ticket_list::TicketFilter;
+pub use timer::FiredTimer;
 pub use webhook_event::{NewWebhookEvent, WebhookEvent};
 
 use engine::{PgEngine, SqliteEngine};

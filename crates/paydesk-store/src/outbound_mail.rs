@@ -263,11 +263,13 @@ impl Store {
         now: Timestamp,
     ) -> Result<(Message, Option<OutboundMail>), StoreError> {
         let mut tx = self.write().await?;
-        let stored = ticket::update_in(&mut tx, ticket, expected_version, events, Some(message))
-            .await?
+        let updated =
+            ticket::update_in(&mut tx, ticket, expected_version, events, Some(message)).await?;
+        let stored = updated
+            .message
             .ok_or_else(|| StoreError::Corrupt("message not stored".into()))?;
         let queued = queue(&mut tx, ticket, &stored, mail, now).await?;
-        let mut all = events.to_vec();
+        let mut all = [events, &updated.sla_events].concat();
         let queued = queued.map(|(m, e)| {
             all.push(e);
             m

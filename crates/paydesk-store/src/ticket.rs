@@ -2,8 +2,10 @@
 //! versioned updates, single reads.
 
 use crate::error::StoreError;
+use crate::sla_clock::{self, Urgency};
 use crate::sql::{Row, Tx};
-use crate::{Store, args, event, message, search, ticket_insert};
+use crate::{Store, args, event, message, search, sla_config, ticket_insert};
+use paydesk_domain::Actor;
 use paydesk_domain::event::NewEvent;
 use paydesk_domain::message::{Message, NewMessage};
 use paydesk_domain::ticket::Ticket;
@@ -101,15 +103,15 @@ pub(crate) async fn load(tx: &mut Tx, id: TicketId) -> Result<Ticket, StoreError
 }
 
 /// Saves a changed ticket if it is still at `expected_version`, with an optional new
-/// message, inside `tx`; the caller appends `events` last and commits. Returns the stored
-/// message. Errors as [`Store::update_ticket`].
+/// message, inside `tx`, and moves its SLA clocks; the caller appends `events` and then
+/// the returned SLA events last, and commits. Errors as [`Store::update_ticket`].
 pub(crate) async fn update_in(
     tx: &mut Tx,
     ticket: &Ticket,
     expected_version: i64,
     events: &[NewEvent],
     message: Option<&NewMessage>,
-) -> Result<Option<Message>, StoreError> {
+) -> Result<Updated, StoreError> {
     let touched = tx
         .exec(
             "UPDATE tickets SET subject = $1, status = $2, priority = $3, category = $4, queue_id = $5, \
@@ -160,7 +162,57 @@ pub(crate) async fn update_in(
         Some(m) => Some(message::insert(tx, ticket.id, m).await?),
         None => None,
     };
-    Ok(stored)
+    let sla_events = keep_clocks(tx, ticket, events, message).await?;
+    Ok(Updated {
+        message: stored,
+        sla_events,
+    })
+}
+
+/// What [`update_in`] stored: the new message, and the SLA events the change caused, for
+/// the caller to append after its own (see [`crate::sla_clock`]).
+#[derive(Debug)]
+pub(crate) struct Updated {
+    pub message: Option<Message>,
+    pub sla_events: Vec<NewEvent>,
+}
+
+/// Moves the ticket's clocks after a change and updates its urgency columns when they moved.
+async fn keep_clocks(
+    tx: &mut Tx,
+    ticket: &Ticket,
+    events: &[NewEvent],
+    message: Option<&NewMessage>,
+) -> Result<Vec<NewEvent>, StoreError> {
+    let row = tx
+        .row(
+            "SELECT sla_policy_id, sla_due_at, sla_breached, sla_at_risk FROM tickets WHERE id = $1",
+            &args![ticket.id.0],
+        )
+        .await?
+        .ok_or(StoreError::NotFound { entity: "ticket" })?;
+    let was = Urgency {
+        due_at: row.i64("sla_due_at")?,
+        breached: row.i64("sla_breached")? != 0,
+        at_risk: row.i64("sla_at_risk")? != 0,
+        policy_id: row.opt_i64("sla_policy_id")?,
+    };
+    let config = sla_config::load(tx).await?;
+    let actor = events.first().map_or(Actor::System, |e| e.actor.clone());
+    let stepped = sla_clock::step(
+        tx,
+        &config,
+        ticket,
+        was.policy_id,
+        &sla_clock::happenings(message),
+        &actor,
+        ticket.updated_at,
+    )
+    .await?;
+    if stepped.urgency != was {
+        sla_clock::set_urgency(tx, ticket.id, &stepped.urgency).await?;
+    }
+    Ok(stepped.events)
 }
 
 impl Store {
@@ -229,9 +281,10 @@ impl Store {
         message: Option<&NewMessage>,
     ) -> Result<Option<Message>, StoreError> {
         let mut tx = self.write().await?;
-        let stored = update_in(&mut tx, ticket, expected_version, events, message).await?;
-        event::append_all(&mut tx, events, None).await?;
+        let updated = update_in(&mut tx, ticket, expected_version, events, message).await?;
+        let all = [events, &updated.sla_events].concat();
+        event::append_all(&mut tx, &all, None).await?;
         tx.commit().await?;
-        Ok(stored)
+        Ok(updated.message)
     }
 }

@@ -14,7 +14,8 @@
 use crate::error::StoreError;
 use crate::sql::{Engine, Tx, Value, value_rows};
 use crate::ticket::{IdempotencyKey, TicketRecord};
-use crate::{args, event, message};
+use crate::{args, event, message, sla_clock, sla_config};
+use paydesk_domain::Actor;
 use paydesk_domain::event::NewEvent;
 use paydesk_domain::ticket::Ticket;
 use paydesk_domain::{CustomerId, QueueId, TicketId, UserId};
@@ -142,7 +143,7 @@ pub(crate) async fn insert_all(
     )
     .await?;
 
-    let events: Vec<NewEvent> = pairs()
+    let mut events: Vec<NewEvent> = pairs()
         .flat_map(|(id, (r, _))| {
             r.events.iter().map(move |e| {
                 let mut e = e.clone();
@@ -151,6 +152,7 @@ pub(crate) async fn insert_all(
             })
         })
         .collect();
+    start_clocks(tx, &ids, records, &mut events).await?;
     // Last: on PostgreSQL appending takes the audit chain's lock until commit.
     event::append_all(tx, &events, None).await?;
 
@@ -161,4 +163,34 @@ pub(crate) async fn insert_all(
             ..r.ticket.clone()
         })
         .collect())
+}
+
+/// Starts the new tickets' SLA clocks (see [`crate::sla_clock`]) and adds their events.
+async fn start_clocks(
+    tx: &mut Tx,
+    ids: &[i64],
+    records: &[(&TicketRecord, Option<&IdempotencyKey>)],
+    events: &mut Vec<NewEvent>,
+) -> Result<(), StoreError> {
+    let config = sla_config::load(tx).await?;
+    if config.is_empty() {
+        return Ok(());
+    }
+    for (id, (record, _)) in ids.iter().zip(records) {
+        let ticket = Ticket {
+            id: TicketId(*id),
+            ..record.ticket.clone()
+        };
+        let actor = record
+            .events
+            .first()
+            .map_or(Actor::System, |e| e.actor.clone());
+        let stepped =
+            sla_clock::step(tx, &config, &ticket, None, &[], &actor, ticket.created_at).await?;
+        if stepped.urgency != sla_clock::Urgency::NONE {
+            sla_clock::set_urgency(tx, ticket.id, &stepped.urgency).await?;
+        }
+        events.extend(stepped.events);
+    }
+    Ok(())
 }

@@ -1,0 +1,352 @@
+//! SLA clocks kept in step with every ticket write, in the write's own transaction.
+//!
+//! Every path that writes a ticket (the API, mail, the support form, chat, webhooks,
+//! imports, routing) goes through [`crate::ticket::update_in`] or
+//! [`crate::ticket_insert::insert_all`], and both call [`step`] here: so clocks, their
+//! durable timers and the ticket's urgency columns can never disagree with the ticket, and a
+//! write that rolls back takes its clock changes with it (ADR 0004).
+
+use crate::error::StoreError;
+use crate::sla_config::SlaConfig;
+use crate::sql::{Row, Tx, Value};
+use crate::{args, sql};
+use paydesk_domain::Actor;
+use paydesk_domain::event::{EventKind, NewEvent};
+use paydesk_domain::message::{Author, NewMessage, Visibility};
+use paydesk_domain::sla::{
+    ClockState, Happening, SlaChange, SlaClock, SlaOutcome, TicketFacts, TimerKind, evaluate,
+};
+use paydesk_domain::ticket::Ticket;
+use paydesk_domain::{TicketId, Timestamp};
+use serde_json::json;
+
+/// The largest integer both engines store: "no due time", so such tickets sort last.
+pub const NO_DUE: i64 = i64::MAX;
+
+pub(crate) const COLUMNS: &str = "ticket_id, metric, policy_id, target_ms, calendar_id, state, started_at, \
+    running_since, elapsed_ms, paused_since, paused_ms, due_at, warn_at, warned_at, breached_at, \
+    achieved_at, cycle, updated_at";
+const COLUMN_COUNT: usize = 18;
+
+/// What a write did that clocks care about, from the message it adds.
+#[must_use]
+pub fn happenings(message: Option<&NewMessage>) -> Vec<Happening> {
+    match message {
+        Some(m) if m.visibility == Visibility::Public => match m.author {
+            Author::Customer { .. } => vec![Happening::CustomerMessage],
+            Author::User { .. } => vec![Happening::StaffReply],
+            Author::System => vec![],
+        },
+        _ => vec![],
+    }
+}
+
+/// A ticket's SLA columns after a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Urgency {
+    pub due_at: i64,
+    pub breached: bool,
+    pub at_risk: bool,
+    pub policy_id: Option<i64>,
+}
+
+impl Urgency {
+    /// No clock running and no policy.
+    pub const NONE: Urgency = Urgency {
+        due_at: NO_DUE,
+        breached: false,
+        at_risk: false,
+        policy_id: None,
+    };
+
+    fn of(outcome: &SlaOutcome) -> Self {
+        let (due, breached, at_risk) = outcome.urgency();
+        Self {
+            due_at: due.map_or(NO_DUE, |d| d.0),
+            breached,
+            at_risk,
+            policy_id: outcome.policy_id,
+        }
+    }
+}
+
+/// The result of one ticket's step: its new urgency and the events to append.
+#[derive(Debug, Clone)]
+pub(crate) struct Stepped {
+    pub urgency: Urgency,
+    pub events: Vec<NewEvent>,
+}
+
+/// Facts the ticket row does not hold: its customer's tier and its queue's vendor.
+async fn facts(tx: &mut Tx, t: &Ticket) -> Result<TicketFacts, StoreError> {
+    let tier = match t.customer_id {
+        Some(c) => tx
+            .row("SELECT tier FROM customers WHERE id = $1", &args![c.0])
+            .await?
+            .map(|r| r.label("tier"))
+            .transpose()?,
+        None => None,
+    };
+    let vendor_id = match t.queue_id {
+        Some(q) => tx
+            .row("SELECT vendor_id FROM queues WHERE id = $1", &args![q.0])
+            .await?
+            .map(|r| r.opt_i64("vendor_id"))
+            .transpose()?
+            .flatten()
+            .map(paydesk_domain::VendorId),
+        None => None,
+    };
+    Ok(TicketFacts {
+        status: t.status,
+        priority: t.priority,
+        channel: t.channel,
+        business_line: t.business_line,
+        category: t.category.clone(),
+        queue_id: t.queue_id,
+        vendor_id,
+        customer_tier: tier,
+    })
+}
+
+pub(crate) fn clock_from_row(r: &Row) -> Result<SlaClock, StoreError> {
+    let ts = |c: &str| r.opt_i64(c).map(|v| v.map(Timestamp));
+    Ok(SlaClock {
+        metric: r.label("metric")?,
+        policy_id: r.opt_i64("policy_id")?,
+        target_ms: r.i64("target_ms")?,
+        calendar_id: r.opt_i64("calendar_id")?,
+        state: r.label("state")?,
+        started_at: Timestamp(r.i64("started_at")?),
+        running_since: ts("running_since")?,
+        elapsed_ms: r.i64("elapsed_ms")?,
+        paused_since: ts("paused_since")?,
+        paused_ms: r.i64("paused_ms")?,
+        due_at: ts("due_at")?,
+        warn_at: ts("warn_at")?,
+        warned_at: ts("warned_at")?,
+        breached_at: ts("breached_at")?,
+        achieved_at: ts("achieved_at")?,
+        cycle: r.i64("cycle")?,
+    })
+}
+
+/// A ticket's clocks, in metric order.
+pub(crate) async fn load(tx: &mut Tx, ticket: TicketId) -> Result<Vec<SlaClock>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM sla_clocks WHERE ticket_id = $1 ORDER BY metric");
+    tx.rows(&sql, &args![ticket.0])
+        .await?
+        .iter()
+        .map(clock_from_row)
+        .collect()
+}
+
+fn clock_row(ticket: TicketId, c: &SlaClock, now: Timestamp) -> Vec<Value> {
+    let ts = |t: Option<Timestamp>| t.map(|t| t.0);
+    args![
+        ticket.0,
+        c.metric.as_str(),
+        c.policy_id,
+        c.target_ms,
+        c.calendar_id,
+        c.state.as_str(),
+        c.started_at.0,
+        ts(c.running_since),
+        c.elapsed_ms,
+        ts(c.paused_since),
+        c.paused_ms,
+        ts(c.due_at),
+        ts(c.warn_at),
+        ts(c.warned_at),
+        ts(c.breached_at),
+        ts(c.achieved_at),
+        c.cycle,
+        now.0,
+    ]
+    .to_vec()
+}
+
+/// The timers a clock needs: a warning until it is at risk, a breach until it breaches.
+fn timers_of(c: &SlaClock) -> Vec<(TimerKind, Timestamp)> {
+    if c.state != ClockState::Running || c.breached_at.is_some() {
+        return vec![];
+    }
+    let mut timers = Vec::new();
+    if let (None, Some(at)) = (c.warned_at, c.warn_at) {
+        timers.push((TimerKind::Warning, at));
+    }
+    if let Some(at) = c.due_at {
+        timers.push((TimerKind::Breach, at));
+    }
+    timers
+}
+
+/// Writes the clocks that changed and moves their timers.
+pub(crate) async fn save(
+    tx: &mut Tx,
+    ticket: TicketId,
+    before: &[SlaClock],
+    after: &[SlaClock],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let changed: Vec<&SlaClock> = after.iter().filter(|c| !before.contains(c)).collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let set = COLUMNS
+        .split(", ")
+        .skip(2)
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO sla_clocks ({COLUMNS}) VALUES {} ON CONFLICT (ticket_id, metric) DO UPDATE SET {set}",
+        sql::value_rows(tx.engine(), changed.len(), COLUMN_COUNT)
+    );
+    let values: Vec<Value> = changed
+        .iter()
+        .flat_map(|c| clock_row(ticket, c, now))
+        .collect();
+    tx.exec(&sql, &values).await?;
+    for clock in changed {
+        let old = before
+            .iter()
+            .find(|c| c.metric == clock.metric)
+            .map(timers_of)
+            .unwrap_or_default();
+        let new = timers_of(clock);
+        if old == new {
+            continue;
+        }
+        let metric = clock.metric.as_str();
+        tx.exec(
+            "DELETE FROM timers WHERE ticket_id = $1 AND subject = $2 AND kind IN ('sla_warning', 'sla_breach')",
+            &args![ticket.0, metric],
+        )
+        .await?;
+        if !new.is_empty() {
+            let values: Vec<Value> = new
+                .iter()
+                .flat_map(|(kind, at)| args![kind.as_str(), ticket.0, metric, at.0, now.0].to_vec())
+                .collect();
+            let sql = format!(
+                "INSERT INTO timers (kind, ticket_id, subject, due_at, created_at) VALUES {}",
+                sql::value_rows(tx.engine(), new.len(), 5)
+            );
+            tx.exec(&sql, &values).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The events recording `changes` on `ticket`.
+pub(crate) fn events_of(
+    ticket: TicketId,
+    changes: &[SlaChange],
+    actor: &Actor,
+    now: Timestamp,
+) -> Vec<NewEvent> {
+    changes
+        .iter()
+        .map(|change| {
+            let (kind, data, actor) = match change {
+                SlaChange::PolicyApplied { from, to } => (
+                    EventKind::SlaPolicyApplied,
+                    json!({ "from": from, "to": to }),
+                    actor,
+                ),
+                SlaChange::AtRisk { metric, at } => (
+                    EventKind::SlaAtRisk,
+                    json!({ "metric": metric, "at": at }),
+                    &Actor::System,
+                ),
+                SlaChange::Breached { metric, due_at } => (
+                    EventKind::SlaBreached,
+                    json!({ "metric": metric, "due_at": due_at }),
+                    &Actor::System,
+                ),
+            };
+            NewEvent::ticket(Some(ticket), actor, now, kind, data)
+        })
+        .collect()
+}
+
+/// Moves one ticket's clocks after a write at `now` and saves them. `current_policy` is
+/// the policy applied before (None for a new ticket).
+pub(crate) async fn step(
+    tx: &mut Tx,
+    config: &SlaConfig,
+    ticket: &Ticket,
+    current_policy: Option<i64>,
+    happenings: &[Happening],
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<Stepped, StoreError> {
+    let before = if current_policy.is_some() || !config.is_empty() {
+        load(tx, ticket.id).await?
+    } else {
+        vec![]
+    };
+    if config.is_empty() && before.iter().all(|c| !c.is_active()) && current_policy.is_none() {
+        return Ok(Stepped {
+            urgency: Urgency::NONE,
+            events: vec![],
+        });
+    }
+    let facts = facts(tx, ticket).await?;
+    let outcome = evaluate(
+        &config.policies,
+        current_policy,
+        before.clone(),
+        &facts,
+        happenings,
+        config,
+        now,
+    );
+    save(tx, ticket.id, &before, &outcome.clocks, now).await?;
+    Ok(Stepped {
+        urgency: Urgency::of(&outcome),
+        events: events_of(ticket.id, &outcome.changes, actor, now),
+    })
+}
+
+/// Writes a ticket's SLA columns.
+pub(crate) async fn set_urgency(
+    tx: &mut Tx,
+    ticket: TicketId,
+    u: &Urgency,
+) -> Result<(), StoreError> {
+    tx.exec(
+        "UPDATE tickets SET sla_due_at = $1, sla_breached = $2, sla_at_risk = $3, sla_policy_id = $4 WHERE id = $5",
+        &args![
+            u.due_at,
+            i64::from(u.breached),
+            i64::from(u.at_risk),
+            u.policy_id,
+            ticket.0
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes a ticket's due time and breached and at-risk flags from its clocks (the policy
+/// stays as it is).
+pub(crate) async fn set_flags(
+    tx: &mut Tx,
+    ticket: TicketId,
+    clocks: &[SlaClock],
+) -> Result<(), StoreError> {
+    let (due, breached, at_risk) = paydesk_domain::sla::urgency(clocks);
+    tx.exec(
+        "UPDATE tickets SET sla_due_at = $1, sla_breached = $2, sla_at_risk = $3 WHERE id = $4",
+        &args![
+            due.map_or(NO_DUE, |d| d.0),
+            i64::from(breached),
+            i64::from(at_risk),
+            ticket.0
+        ],
+    )
+    .await?;
+    Ok(())
+}
