@@ -158,11 +158,12 @@ impl App {
                 "a {what} with this name exists; choose another name"
             ))),
             Err(paydesk_store::StoreError::VersionConflict { entity, expected }) => {
-                Err(AppError::VersionConflict {
-                    entity,
-                    sent: expected,
-                    current: -1,
-                })
+                Err(AppError::invalid(
+                    "version",
+                    format!(
+                        "the {entity} changed since version {expected}; reload it and try again"
+                    ),
+                ))
             }
             other => other.map_err(AppError::from),
         }

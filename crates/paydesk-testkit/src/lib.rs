@@ -25,6 +25,8 @@ pub struct TestDb {
     pub store: Store,
     _dir: Option<tempfile::TempDir>,
     schema: Option<String>,
+    /// The SQLite file or the PostgreSQL URL, for [`TestDb::another_instance`].
+    location: String,
 }
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -51,11 +53,13 @@ pub async fn fresh(engine: Engine) -> anyhow::Result<TestDb> {
     let db = match engine {
         Engine::Sqlite => {
             let dir = tempfile::tempdir()?;
-            let store = Store::open_sqlite(&dir.path().join("paydesk.db")).await?;
+            let path = dir.path().join("paydesk.db");
+            let store = Store::open_sqlite(&path).await?;
             TestDb {
                 store,
                 _dir: Some(dir),
                 schema: None,
+                location: path.display().to_string(),
             }
         }
         Engine::Postgres => {
@@ -66,6 +70,7 @@ pub async fn fresh(engine: Engine) -> anyhow::Result<TestDb> {
                 store,
                 _dir: None,
                 schema,
+                location: url,
             }
         }
     };
@@ -74,6 +79,14 @@ pub async fn fresh(engine: Engine) -> anyhow::Result<TestDb> {
 }
 
 impl TestDb {
+    /// Another store on the same database, as a second paydesk instance would open it.
+    pub async fn another_instance(&self) -> anyhow::Result<Store> {
+        Ok(match self.store.engine() {
+            Engine::Sqlite => Store::open_sqlite(std::path::Path::new(&self.location)).await?,
+            Engine::Postgres => Store::connect_postgres(&self.location, 5).await?,
+        })
+    }
+
     /// Closes the store and drops the PostgreSQL schema.
     pub async fn finish(self) -> anyhow::Result<()> {
         self.store.close().await;

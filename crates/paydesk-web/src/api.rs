@@ -9,6 +9,7 @@ pub mod mail;
 pub mod openapi;
 pub mod privacy;
 pub mod session;
+pub mod sla;
 pub mod tickets;
 pub mod tokens;
 
@@ -29,6 +30,7 @@ pub fn routes() -> Router<App> {
         .merge(mail::routes())
         .merge(chat::routes())
         .merge(deliveries::routes())
+        .merge(sla::routes())
         .method_not_allowed_fallback(method_not_allowed)
 }
 

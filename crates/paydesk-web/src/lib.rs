@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod portal;
 pub mod security_headers;
 pub mod time;
@@ -25,6 +26,7 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub fn router(app: App) -> Router {
     Router::new()
         .merge(api::health::routes())
+        .merge(metrics::routes())
         .nest("/api/v1", api::routes())
         .merge(portal::routes())
         .merge(webhooks::routes())

@@ -7,12 +7,14 @@
 
 pub mod mail;
 pub mod runner;
+pub mod sla;
 pub mod smtp;
+pub mod timers;
 
 pub use runner::{Handler, JobFuture, Ran, Runner};
 
 use paydesk_app::App;
-use paydesk_store::MAIL_JOB;
+use paydesk_store::{MAIL_JOB, SLA_REAPPLY_JOB};
 use tokio::task::JoinHandle;
 
 /// The job runner `app`'s settings call for: with SMTP configured, it sends outgoing
@@ -20,7 +22,7 @@ use tokio::task::JoinHandle;
 /// that has SMTP settings, or for this one once restarted with them.
 #[must_use]
 pub fn runner(app: &App) -> Runner {
-    let runner = Runner::new(app);
+    let runner = Runner::new(app).with_handler(SLA_REAPPLY_JOB, sla::ReapplyHandler);
     match &app.intake().smtp {
         Some(settings) => runner.with_handler(
             MAIL_JOB,
@@ -30,10 +32,15 @@ pub fn runner(app: &App) -> Runner {
     }
 }
 
-/// Starts every background worker of `app`: the job runner.
+/// Starts every background worker of `app`: the job runner, the timer loop, the chat
+/// sweeper.
 #[must_use]
 pub fn spawn(app: &App) -> Vec<JoinHandle<()>> {
-    let mut handles = vec![runner(app).spawn(), chat_sweeper(app.clone())];
+    let mut handles = vec![
+        runner(app).spawn(),
+        chat_sweeper(app.clone()),
+        timers::spawn(app.clone()),
+    ];
     if app.intake().smtp.is_none() {
         let store = app.store().clone();
         handles.push(tokio::spawn(async move {

@@ -63,11 +63,12 @@ CREATE TABLE timers (
 CREATE UNIQUE INDEX timers_key ON timers(ticket_id, kind, subject);
 CREATE INDEX timers_due ON timers(due_at, id);
 
--- What orders work: the earliest due time among the ticket's running clocks (the largest
--- BIGINT when none runs, so such tickets sort last on both engines), whether a running
+-- What orders work: the earliest due time among the ticket's running clocks (when none runs,
+-- an instant far beyond any real one, so such tickets sort last on both engines; its digits
+-- hold no Luhn-valid run, so no card scanner mistakes the schema for card data), whether a running
 -- clock is breached or at risk, the priority as a rank (urgent 0 .. low 3), the applied SLA policy.
 ALTER TABLE tickets ADD COLUMN priority_rank BIGINT NOT NULL DEFAULT 2;
-ALTER TABLE tickets ADD COLUMN sla_due_at BIGINT NOT NULL DEFAULT 9223372036854775807;
+ALTER TABLE tickets ADD COLUMN sla_due_at BIGINT NOT NULL DEFAULT 9100000000010000000;
 ALTER TABLE tickets ADD COLUMN sla_breached BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE tickets ADD COLUMN sla_at_risk BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE tickets ADD COLUMN sla_policy_id BIGINT REFERENCES sla_policies(id);

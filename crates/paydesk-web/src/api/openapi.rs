@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
-use super::{chat, customers, deliveries, dto, mail, privacy, session, tickets, tokens};
+use super::{chat, customers, deliveries, dto, mail, privacy, session, sla, tickets, tokens};
 use crate::error::Problem;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -16,6 +16,7 @@ use utoipa::OpenApi;
         session::sign_in, session::current, session::sign_out, tokens::create, tokens::list, tokens::revoke,
         mail::receive, mail::download,
         deliveries::list,
+        sla::list_calendars, sla::create_calendar, sla::change_calendar, sla::list_policies, sla::create_policy, sla::change_policy, sla::ticket_clocks,
         chat::start, chat::get_one, chat::add_message, chat::transcript,
     ),
     components(schemas(
@@ -25,11 +26,12 @@ use utoipa::OpenApi;
         privacy::CustomerExportOut, privacy::ErasedOut, tokens::CreateToken, tokens::TokenOut, tokens::CreatedTokenOut, tokens::TokenList,
         mail::MailReceipt,
         deliveries::DeliveryOut, deliveries::DeliveryList,
+        sla::CalendarOut, sla::CalendarIn, sla::PolicyOut, sla::PolicyIn, sla::ClockOut, sla::ClockList,
         chat::StartChat, chat::ChatSessionOut, chat::ChatMessageIn, chat::ChatLine, chat::Transcript,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"))
 )]
 pub struct ApiDoc;
 
