@@ -10,6 +10,7 @@ mod corpus;
 mod database;
 mod email;
 mod http;
+mod queues;
 mod raw;
 mod report;
 
@@ -45,23 +46,8 @@ pub enum BenchCommand {
         /// Tickets per transaction in the service and raw phases.
         #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=100_000))]
         batch: u64,
-        /// Which engines to measure.
-        #[arg(long, value_enum, default_value_t = EngineChoice::Both)]
-        engine: EngineChoice,
-        /// The PostgreSQL server; each phase gets a fresh schema there, dropped afterwards.
-        #[arg(
-            long,
-            env = "PAYDESK_TEST_POSTGRES_URL",
-            default_value = "postgres://postgres@127.0.0.1:5432/postgres",
-            value_name = "URL",
-            hide_env_values = true
-        )]
-        postgres_url: String,
-        /// Folder in which each SQLite database gets a temporary folder [default: the
-        /// system temporary folder]. Put it on the disk production would use: on a tmpfs,
-        /// fsync costs nothing and the figures mean little.
-        #[arg(long, value_name = "DIR")]
-        sqlite_dir: Option<PathBuf>,
+        #[command(flatten)]
+        databases: Databases,
         /// Seed of the ticket generator: the same seed gives the same tickets.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
@@ -80,25 +66,67 @@ pub enum BenchCommand {
         /// Concurrent senders (service tasks, or HTTP clients).
         #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=1024))]
         clients: u64,
-        /// Which engines to measure.
-        #[arg(long, value_enum, default_value_t = EngineChoice::Both)]
-        engine: EngineChoice,
-        /// The PostgreSQL server; each phase gets a fresh schema there, dropped afterwards.
-        #[arg(
-            long,
-            env = "PAYDESK_TEST_POSTGRES_URL",
-            default_value = "postgres://postgres@127.0.0.1:5432/postgres",
-            value_name = "URL",
-            hide_env_values = true
-        )]
-        postgres_url: String,
-        /// Folder for the SQLite databases [default: the system temporary folder].
-        #[arg(long, value_name = "DIR")]
-        sqlite_dir: Option<PathBuf>,
+        #[command(flatten)]
+        databases: Databases,
         /// Seed of the message generator.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Queues, "next ticket" and SLA timers at scale.
+    ///
+    /// For each engine, on a fresh database, fills N open tickets over 20 queues (by SQL,
+    /// in batches, with due times, priorities and assignees spread as on a busy desk),
+    /// then measures the first page of a queue view (p50, p99), "next ticket" for agents
+    /// skilled for some of the queues, and the lag between due time and firing of T SLA
+    /// breach timers falling due within one minute, fired by the real timer loop.
+    Queues {
+        /// Open tickets to fill.
+        #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1_000..))]
+        tickets: u64,
+        /// SLA breach timers falling due within one minute (at most one per ticket).
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+        timers: u64,
+        /// Queue-view requests (first pages, spread over the queues).
+        #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
+        views: u64,
+        #[command(flatten)]
+        databases: Databases,
+    },
+}
+
+/// Where the benches make their databases, and which engines they measure.
+#[derive(Debug, clap::Args)]
+pub struct Databases {
+    /// Which engines to measure.
+    #[arg(long, value_enum, default_value_t = EngineChoice::Both)]
+    engine: EngineChoice,
+    /// The PostgreSQL server; each phase gets a fresh schema there, dropped afterwards.
+    #[arg(
+        long,
+        env = "PAYDESK_TEST_POSTGRES_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    postgres_url: String,
+    /// Folder in which each SQLite database gets a temporary folder [default: the system
+    /// temporary folder]. Put it on the disk production would use: on a tmpfs, fsync
+    /// costs nothing and the figures mean little.
+    #[arg(long, value_name = "DIR")]
+    sqlite_dir: Option<PathBuf>,
+}
+
+impl Databases {
+    fn place(self, settings: &Settings) -> (Vec<Engine>, Place) {
+        (
+            self.engine.engines(),
+            Place {
+                sqlite_dir: self.sqlite_dir,
+                postgres_url: self.postgres_url,
+                postgres_max_connections: settings.database_max_connections,
+            },
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,42 +160,47 @@ pub async fn run(settings: &Settings, cmd: BenchCommand) -> anyhow::Result<()> {
             tickets,
             clients,
             batch,
-            engine,
-            postgres_url,
-            sqlite_dir,
+            databases,
             seed,
         } => {
+            let (engines, place) = databases.place(settings);
             let intake = Intake {
                 tickets: usize::try_from(tickets)?,
                 clients: usize::try_from(clients)?,
                 batch: usize::try_from(batch)?,
-                place: Place {
-                    sqlite_dir,
-                    postgres_url,
-                    postgres_max_connections: settings.database_max_connections,
-                },
+                place,
             };
-            intake.run(engine.engines(), seed).await
+            intake.run(engines, seed).await
         }
         BenchCommand::Email {
             messages,
             clients,
-            engine,
-            postgres_url,
-            sqlite_dir,
+            databases,
             seed,
         } => {
+            let (engines, place) = databases.place(settings);
             let bench = email::EmailBench {
                 messages: usize::try_from(messages)?,
                 clients: usize::try_from(clients)?,
-                place: Place {
-                    sqlite_dir,
-                    postgres_url,
-                    postgres_max_connections: settings.database_max_connections,
-                },
+                place,
                 seed,
             };
-            bench.run(engine.engines()).await
+            bench.run(engines).await
+        }
+        BenchCommand::Queues {
+            tickets,
+            timers,
+            views,
+            databases,
+        } => {
+            let (engines, place) = databases.place(settings);
+            let bench = queues::QueueBench {
+                tickets: i64::try_from(tickets)?,
+                timers: i64::try_from(timers.min(tickets))?,
+                views: usize::try_from(views)?,
+                place,
+            };
+            bench.run(engines).await
         }
     }
 }
