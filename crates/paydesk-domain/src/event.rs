@@ -56,6 +56,14 @@ crate::label_enum!(
         ChatStarted = "chat_started",
         /// A chat session on this ticket ended (for example after being idle).
         ChatEnded = "chat_ended",
+        /// A ticket's assignee was set or cleared: `{assignee_id, previous_assignee_id,
+        /// reason, queue_id}` (reason: claim, next_ticket, round_robin, least_loaded,
+        /// skills, manual, overflow, agent_offline).
+        Assigned = "assigned",
+        /// A ticket moved queue: `{from, to, reason}` (reason: placement, overflow, manual).
+        QueueChanged = "queue_changed",
+        /// An agent's presence changed (online, away, offline). Audit only: no ticket.
+        PresenceChanged = "presence_changed",
     }
 );
 
