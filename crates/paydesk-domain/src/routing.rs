@@ -6,9 +6,11 @@
 //! load, these functions decide, and the store commits the choice under its locks (so a
 //! stale choice is refused there, never applied twice).
 
+mod assignment;
 mod choose;
 mod conditions;
 
+pub use assignment::{assigned_event, routing_events};
 pub use choose::{Candidate, choose};
 pub use conditions::QueueConditions;
 
@@ -31,6 +33,17 @@ crate::label_enum!(
     Tier {
         L1 = "l1",
         L2 = "l2",
+    }
+);
+
+crate::label_enum!(
+    /// What a team is.
+    TeamKind {
+        InHouse = "in_house",
+        /// A BPO vendor's team.
+        Vendor = "vendor",
+        /// Engineering, finance, risk, legal: they take escalations.
+        Partner = "partner",
     }
 );
 
