@@ -14,6 +14,7 @@ pub mod error;
 pub mod password;
 pub mod privacy;
 pub mod retention;
+pub mod routing;
 pub mod settings;
 pub mod tickets;
 pub mod users;
@@ -42,6 +43,7 @@ pub struct App {
     access: access::AccessSettings,
     intake: Arc<settings::IntakeSettings>,
     jobs_waiting: Arc<tokio::sync::Notify>,
+    routing_wanted: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -53,6 +55,7 @@ impl App {
             access: access::AccessSettings::default(),
             intake: Arc::new(settings::IntakeSettings::default()),
             jobs_waiting: Arc::new(tokio::sync::Notify::new()),
+            routing_wanted: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

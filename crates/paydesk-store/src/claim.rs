@@ -124,11 +124,17 @@ pub(crate) async fn claim_in(tx: &mut Tx, a: &Assignment) -> Result<Ticket, Stor
     }
     ticket::update_in(tx, &after, before.version, &events, None).await?;
     if profile.is_some() {
-        tx.exec(
-            "UPDATE agent_profiles SET last_assigned_at = $2 WHERE user_id = $1",
-            &args![a.agent.0, a.at.0],
-        )
-        .await?;
+        // A turn marker rather than a plain time: later than every other agent's, so
+        // round-robin order holds when many assignments share one millisecond.
+        let greatest = match tx.engine() {
+            Engine::Sqlite => "MAX",
+            Engine::Postgres => "GREATEST",
+        };
+        let sql = format!(
+            "UPDATE agent_profiles SET last_assigned_at = {greatest}($2, \
+             (SELECT COALESCE(MAX(last_assigned_at), 0) + 1 FROM agent_profiles)) WHERE user_id = $1"
+        );
+        tx.exec(&sql, &args![a.agent.0, a.at.0]).await?;
     }
     event::append_all(tx, &events, None).await?;
     Ok(after)

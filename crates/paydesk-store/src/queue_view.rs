@@ -11,9 +11,11 @@
 use crate::error::StoreError;
 use crate::page::{Page, PageRequest, decode_cursor, encode_cursor};
 use crate::sql::{Row, Value};
+use crate::ticket::{TICKET_COLUMNS, ticket_from_row};
+use crate::ticket_list::tags_of;
 use crate::{Store, args};
 use paydesk_domain::routing::SlaStanding;
-use paydesk_domain::ticket::{BusinessLine, Priority, Status};
+use paydesk_domain::ticket::{BusinessLine, Priority, Status, Ticket};
 use paydesk_domain::{QueueId, TicketId, Timestamp, UserId, VendorId};
 use std::collections::BTreeMap;
 
@@ -190,25 +192,28 @@ impl Store {
     }
 
     /// Up to `limit` unassigned new or open tickets of `queue`, most urgent first (what
-    /// automatic assignment hands out).
+    /// automatic assignment hands out), read from `tickets_unassigned_urgency`.
     pub async fn unassigned_tickets(
         &self,
         queue: QueueId,
         limit: usize,
-    ) -> Result<Vec<WorkRow>, StoreError> {
-        let page = PageRequest {
-            limit,
-            cursor: None,
-        };
-        Ok(self
-            .work_page(
-                "queue_id = $1 AND assignee_id IS NULL AND status IN ('new', 'open')",
-                queue.0,
-                None,
-                &page,
-            )
-            .await?
-            .items)
+    ) -> Result<Vec<Ticket>, StoreError> {
+        let mut tx = self.read().await?;
+        let sql = format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets WHERE queue_id = $1 \
+             AND assignee_id IS NULL AND status IN ('new', 'open') \
+             ORDER BY sla_due_at, priority_rank, id LIMIT $2"
+        );
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = tx.rows(&sql, &args![queue.0, limit]).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.i64("id")).collect::<Result<_, _>>()?;
+        let mut tags = tags_of(&mut tx, &ids).await?;
+        rows.iter()
+            .map(|r| {
+                let id = r.i64("id")?;
+                ticket_from_row(r, tags.remove(&id).unwrap_or_default())
+            })
+            .collect()
     }
 
     /// Counts of unsolved tickets per queue (queues without any are left out); with

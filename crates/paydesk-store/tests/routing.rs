@@ -28,20 +28,10 @@ fn claim(ticket: TicketId, agent: UserId, reason: AssignReason) -> Assignment {
     }
 }
 
-/// An in-house agent `name` of `capacity`, skilled for anything, working `q`.
 async fn in_house(store: &Store, name: &str, capacity: i64, q: QueueId) -> UserId {
-    let email = format!("{name}@x");
-    agent(
-        store,
-        &email,
-        Role::Agent,
-        None,
-        capacity,
-        Skills::default(),
-        &[q],
-    )
-    .await
-    .unwrap()
+    paydesk_testkit::routing::in_house(store, name, capacity, q)
+        .await
+        .unwrap()
 }
 
 async fn claims_refuse_taken_full_and_solved_tickets(store: Store) {

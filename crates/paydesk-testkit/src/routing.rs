@@ -142,3 +142,24 @@ pub async fn set_sla(
     .await?;
     tx.commit().await
 }
+
+/// An in-house agent `<name>@desk.example` of `capacity`, skilled for anything, online,
+/// working `queue`.
+pub async fn in_house(
+    store: &Store,
+    name: &str,
+    capacity: i64,
+    queue: QueueId,
+) -> Result<UserId, StoreError> {
+    let email = format!("{name}@desk.example");
+    agent(
+        store,
+        &email,
+        Role::Agent,
+        None,
+        capacity,
+        Skills::default(),
+        &[queue],
+    )
+    .await
+}

@@ -58,6 +58,13 @@ impl QueueConditions {
             && tier
     }
 
+    /// Whether no condition is set. A queue without conditions takes part in placement
+    /// never: it gets only tickets sent to it by name.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
     /// Whether a customer's tier is needed to decide (so callers read it only then).
     #[must_use]
     pub fn needs_customer_tier(&self) -> bool {
