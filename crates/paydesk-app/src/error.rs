@@ -29,6 +29,15 @@ pub enum AppError {
     IdempotencyKeyReused,
     #[error("{0}")]
     Duplicate(String),
+    /// Someone else holds the ticket already.
+    #[error("someone else has taken this ticket already")]
+    AlreadyAssigned,
+    /// The agent holds as many open tickets as their capacity allows.
+    #[error("you hold {capacity} open tickets, your capacity; solve or hand one on first")]
+    AtCapacity { capacity: i64 },
+    /// The ticket is solved or closed.
+    #[error("the ticket is {status}; only new, open, pending and on-hold tickets can be taken")]
+    NotWorkable { status: &'static str },
     /// The caller's role or token scopes do not allow this action.
     #[error("you are not allowed to {}", action.as_str().replace('_', " "))]
     Forbidden {
@@ -69,6 +78,9 @@ impl AppError {
             Self::VersionConflict { .. } => "version_conflict",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::Duplicate(_) => "duplicate",
+            Self::AlreadyAssigned => "already_assigned",
+            Self::AtCapacity { .. } => "at_capacity",
+            Self::NotWorkable { .. } => "not_workable",
             Self::Forbidden { .. } => "forbidden",
             Self::Store(e) => e.code(),
             Self::SignInFailed => "sign_in_failed",
@@ -111,6 +123,9 @@ impl From<StoreError> for AppError {
                 "reference",
                 "a referenced customer, queue or user does not exist",
             ),
+            StoreError::AlreadyAssigned => Self::AlreadyAssigned,
+            StoreError::AtCapacity { capacity } => Self::AtCapacity { capacity },
+            StoreError::NotWorkable { status } => Self::NotWorkable { status },
             other => Self::Store(other),
         }
     }

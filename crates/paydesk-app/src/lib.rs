@@ -14,6 +14,7 @@ pub mod error;
 pub mod password;
 pub mod privacy;
 pub mod retention;
+pub mod routing;
 pub mod settings;
 pub mod sla;
 pub mod tickets;
@@ -43,6 +44,7 @@ pub struct App {
     access: access::AccessSettings,
     intake: Arc<settings::IntakeSettings>,
     jobs_waiting: Arc<tokio::sync::Notify>,
+    routing_wanted: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -54,6 +56,7 @@ impl App {
             access: access::AccessSettings::default(),
             intake: Arc::new(settings::IntakeSettings::default()),
             jobs_waiting: Arc::new(tokio::sync::Notify::new()),
+            routing_wanted: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

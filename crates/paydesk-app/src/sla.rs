@@ -7,7 +7,7 @@
 use crate::error::AppError;
 use crate::{App, Caller};
 use paydesk_domain::calendar::{Calendar, CalendarSpec};
-use paydesk_domain::event::{EventKind, NewEvent};
+use paydesk_domain::event::NewEvent;
 use paydesk_domain::policy::Action;
 use paydesk_domain::sla::{PolicySpec, SlaClock};
 use paydesk_domain::{TicketId, Timestamp};
@@ -67,7 +67,7 @@ impl App {
             is_active: input.is_active,
             definition: body,
         };
-        let event = self.config_event(caller, "calendar", &setting);
+        let event = self.setting_event(caller, "calendar", &setting);
         let saved = self
             .store
             .save_calendar(&to_setting(setting), &event, self.now())
@@ -120,7 +120,7 @@ impl App {
             is_active: input.is_active,
             definition: body,
         };
-        let event = self.config_event(caller, "sla_policy", &setting);
+        let event = self.setting_event(caller, "sla_policy", &setting);
         let saved = self
             .store
             .save_sla_policy(&to_setting(setting), &event, self.now())
@@ -129,7 +129,7 @@ impl App {
         self.saved_setting(saved, "SLA policy")
     }
 
-    fn config_event(&self, caller: &Caller, what: &str, s: &SettingInput<String>) -> NewEvent {
+    fn setting_event(&self, caller: &Caller, what: &str, s: &SettingInput<String>) -> NewEvent {
         let data = json!({
             "what": what,
             "change": if s.id.is_some() { "updated" } else { "created" },
@@ -137,15 +137,7 @@ impl App {
             "name": s.name,
             "definition": serde_json::from_str::<serde_json::Value>(&s.definition).unwrap_or_default(),
         });
-        NewEvent {
-            ticket_id: None,
-            customer_id: None,
-            actor: caller.actor(),
-            at: self.now(),
-            kind: EventKind::ConfigChanged,
-            data,
-            ip: caller.ip.clone(),
-        }
+        self.config_event(caller, data)
     }
 
     fn saved_setting<T>(

@@ -185,12 +185,16 @@ impl App {
             return Ok(found);
         }
         let mut record = self.ticket_record(actor, input)?;
+        self.place(std::slice::from_mut(&mut record)).await?;
         from_where(caller, &mut record.events);
         match self.store.insert_ticket(&record, key.as_ref()).await {
-            Ok(ticket) => Ok(Created {
-                ticket,
-                is_new: true,
-            }),
+            Ok(ticket) => {
+                self.want_routing();
+                Ok(Created {
+                    ticket,
+                    is_new: true,
+                })
+            }
             Err(StoreError::Duplicate) => match &key {
                 Some(k) => self.replay(k).await?.ok_or(AppError::IdempotencyKeyReused),
                 None => Err(AppError::Duplicate("ticket".into())),
@@ -226,7 +230,11 @@ impl App {
                 Ok::<_, AppError>(record)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(self.store.insert_tickets(&records).await?)
+        let mut records = records;
+        self.place(&mut records).await?;
+        let ids = self.store.insert_tickets(&records).await?;
+        self.want_routing();
+        Ok(ids)
     }
 
     /// Builds the stored form of a new ticket: redacted texts, first message, events.

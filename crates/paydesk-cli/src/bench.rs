@@ -11,6 +11,7 @@ mod database;
 mod email;
 mod http;
 mod queues;
+mod routing;
 mod raw;
 mod report;
 

@@ -13,7 +13,9 @@ pub fn document() -> String {
          anything else answers 404, as if it did not exist. Roles without `customer_pii` see\n\
          customers' names, emails and phones masked. Customers have no login: through the\n\
          support form they may open a ticket for themselves, and through its signed status\n\
-         link answer on that one ticket, nothing else.\n\n{}",
+         link answer on that one ticket, nothing else. Everyone with `presence_set` sets\n\
+         their own presence; setting someone else's takes `agent_manage`, and an agent may\n\
+         read their own profile without `agent_read`.\n\n{}",
         paydesk_domain::policy::matrix_markdown()
     )
 }

@@ -62,6 +62,14 @@ crate::label_enum!(
         SlaAtRisk = "sla_at_risk",
         /// An SLA clock passed its due time without being met.
         SlaBreached = "sla_breached",
+        /// A ticket's assignee was set or cleared: `{assignee_id, previous_assignee_id,
+        /// reason, queue_id}` (reason: claim, next_ticket, round_robin, least_loaded,
+        /// skills, manual, overflow, agent_offline).
+        Assigned = "assigned",
+        /// A ticket moved queue: `{from, to, reason}` (reason: placement, overflow, manual).
+        QueueChanged = "queue_changed",
+        /// An agent's presence changed (online, away, offline). Audit only: no ticket.
+        PresenceChanged = "presence_changed",
     }
 );
 

@@ -52,3 +52,7 @@ id_type!(
     /// A BPO vendor's id.
     VendorId
 );
+id_type!(
+    /// A team's id (in-house, a vendor's, or a partner team).
+    TeamId
+);

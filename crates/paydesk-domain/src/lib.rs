@@ -18,10 +18,11 @@ pub mod policy;
 pub mod redaction;
 pub mod role;
 pub mod sla;
+pub mod routing;
 pub mod ticket;
 pub mod time;
 
 pub use actor::Actor;
 pub use error::DomainError;
-pub use id::{CustomerId, EventId, MessageId, QueueId, TicketId, UserId, VendorId};
+pub use id::{CustomerId, EventId, MessageId, QueueId, TeamId, TicketId, UserId, VendorId};
 pub use time::Timestamp;

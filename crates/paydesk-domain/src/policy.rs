@@ -32,6 +32,18 @@ crate::label_enum!(
         ConfigManage = "config_manage",
         AuditRead = "audit_read",
         ReportRead = "report_read",
+        /// See queues, their counts and their ticket views.
+        QueueRead = "queue_read",
+        /// Create queues and set their conditions, routing, overflow and members.
+        QueueManage = "queue_manage",
+        /// Take an unassigned ticket (claim, or "next ticket").
+        TicketClaim = "ticket_claim",
+        /// Set one's own presence (online, away, offline).
+        PresenceSet = "presence_set",
+        /// See agents' profiles, presence and load, and the teams.
+        AgentRead = "agent_read",
+        /// Set agents' skills, capacity, team and presence; create teams.
+        AgentManage = "agent_manage",
     }
 );
 
@@ -114,6 +126,33 @@ pub const MATRIX: &[(Action, &[Role])] = &[
         A::ReportRead,
         &[R::Lead, R::QaAnalyst, R::Finance, R::Admin, R::Viewer],
     ),
+    (
+        A::QueueRead,
+        &[
+            R::Agent,
+            R::BpoAgent,
+            R::Lead,
+            R::QaAnalyst,
+            R::Finance,
+            R::Admin,
+        ],
+    ),
+    (A::QueueManage, &[R::Lead, R::Admin]),
+    (A::TicketClaim, &[R::Agent, R::BpoAgent, R::Lead]),
+    (
+        A::PresenceSet,
+        &[
+            R::Agent,
+            R::BpoAgent,
+            R::Lead,
+            R::QaAnalyst,
+            R::Finance,
+            R::Partner,
+            R::Admin,
+        ],
+    ),
+    (A::AgentRead, &[R::Lead, R::Admin]),
+    (A::AgentManage, &[R::Lead, R::Admin]),
 ];
 
 /// The scope an API token needs for an action; `None`: no token may do it.
@@ -127,7 +166,13 @@ pub fn scope_for(action: Action) -> Option<Scope> {
         A::CustomerRead | A::CustomerPii => Some(Scope::CustomersRead),
         A::CustomerWrite => Some(Scope::CustomersWrite),
         A::ReportRead => Some(Scope::ReportsRead),
-        A::CustomerExport
+        A::QueueRead => Some(Scope::TicketsRead),
+        A::QueueManage
+        | A::TicketClaim
+        | A::PresenceSet
+        | A::AgentRead
+        | A::AgentManage
+        | A::CustomerExport
         | A::CustomerErase
         | A::UserManage
         | A::TokenManage

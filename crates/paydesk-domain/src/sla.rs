@@ -25,6 +25,11 @@ pub use policy::{Pause, PolicyConditions, PolicySpec, SlaPolicy, Target};
 
 use crate::time::Timestamp;
 
+/// A ticket's stored due time when no clock runs: an instant far beyond any real one (year
+/// 290,000), so such tickets sort last on both engines. Its digits hold no Luhn-valid run,
+/// so the schema's default never looks like card data to a scanner (`i64::MAX`'s digits do).
+pub const NO_DUE: i64 = 9_100_000_000_010_000_000;
+
 crate::label_enum!(
     /// What an SLA measures.
     Metric {

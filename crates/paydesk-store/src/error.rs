@@ -20,6 +20,18 @@ pub enum StoreError {
     /// A pagination cursor that this store did not issue.
     #[error("the cursor is not valid; start again without one")]
     BadCursor,
+    /// Someone else holds the ticket already (claims and automatic assignment).
+    #[error("the ticket is already assigned to someone else")]
+    AlreadyAssigned,
+    /// The agent holds as many open tickets as their capacity allows.
+    #[error("the agent already holds {capacity} open tickets, their capacity")]
+    AtCapacity { capacity: i64 },
+    /// The ticket is solved or closed: nothing left to take.
+    #[error("the ticket is {status}; only new, open, pending and on-hold tickets can be taken")]
+    NotWorkable { status: &'static str },
+    /// Automatic assignment found the agent no longer online.
+    #[error("the agent is not online")]
+    AgentUnavailable,
     #[error("stored data is not readable: {0}")]
     Corrupt(String),
     #[error("could not encode a parameter: {0}")]
@@ -42,6 +54,10 @@ impl StoreError {
             Self::Duplicate => "duplicate",
             Self::MissingReference => "missing_reference",
             Self::BadCursor => "invalid_cursor",
+            Self::AlreadyAssigned => "already_assigned",
+            Self::AtCapacity { .. } => "at_capacity",
+            Self::NotWorkable { .. } => "not_workable",
+            Self::AgentUnavailable => "agent_unavailable",
             Self::Corrupt(_) => "corrupt_data",
             Self::Encode(_) => "encode_failed",
             Self::Migration { .. } => "migration_failed",

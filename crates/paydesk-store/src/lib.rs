@@ -11,7 +11,9 @@ pub mod page;
 pub mod sql;
 
 mod access;
+mod agent;
 mod chat_session;
+mod claim;
 mod customer;
 pub mod erasure;
 mod event;
@@ -21,9 +23,12 @@ mod job;
 mod mail;
 mod message;
 mod outbound_mail;
+mod overflow;
 mod payment;
 mod payment_object;
 mod portal;
+mod queue_config;
+mod queue_view;
 pub mod retention;
 mod search;
 mod secret;
@@ -31,6 +36,7 @@ pub mod sla;
 mod sla_clock;
 mod sla_config;
 mod staff;
+mod team;
 mod ticket;
 mod ticket_insert;
 mod ticket_list;
@@ -41,6 +47,7 @@ pub use access::{
     ApiToken, FAILURES_READ_LIMIT, NewApiToken, NewSession, Session, TOKEN_USE_RESOLUTION_MS,
 };
 pub use audit::{AuditRecord, ChainBreak, ChainReport};
+pub use claim::Assignment;
 pub use customer::CustomerFilter;
 pub use engine::AppliedMigration;
 pub use error::StoreError;
@@ -50,14 +57,18 @@ pub use job::{Job, JobId, JobStatus, NewJob, Settlement};
 pub use mail::{KeptMail, MailDirection};
 pub use message::author_columns;
 pub use outbound_mail::{MAIL_JOB, MailStatus, NewOutboundMail, OutboundMail, REFERENCES_CAP};
+pub use overflow::OVERFLOW_BATCH;
 pub use page::{Page, PageRequest};
 pub use payment::PaymentWork;
 pub use portal::Admission;
 pub use sla::{SLA_REAPPLY_JOB, SlaSetting, StoredCalendar, StoredPolicy};
 pub use sla_clock::NO_DUE;
 pub use sla_config::SlaConfig;
+pub use queue_config::{QueueRouting, QueueSettings};
+pub use queue_view::{QueueCounts, WorkRow};
 pub use sql::Engine;
 pub use staff::{NewQueue, NewUser, Queue, User, Vendor};
+pub use team::{NewTeam, Team};
 pub use ticket::{IdempotencyKey, TicketRecord};
 pub use ticket_insert::{TICKET_INSERT, ticket_row};
 pub use ticket_list::TicketFilter;
@@ -123,6 +134,14 @@ impl Store {
         let mut tx = self.read().await?;
         tx.row("SELECT 1 AS one", &[]).await?;
         Ok(())
+    }
+
+    /// Refreshes the query planner's statistics (after a bulk load, say), so it picks the
+    /// indexes the data calls for.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        tx.exec_script("ANALYZE").await?;
+        tx.commit().await
     }
 
     /// Closes all connections.

@@ -20,10 +20,7 @@ use paydesk_domain::ticket::Ticket;
 use paydesk_domain::{TicketId, Timestamp};
 use serde_json::json;
 
-/// "No due time": an instant far beyond any real one (year 290,000), so such tickets sort
-/// last on both engines. Its digits hold no Luhn-valid run, so the schema's default never
-/// looks like card data to a scanner (`i64::MAX`'s digits do).
-pub const NO_DUE: i64 = 9_100_000_000_010_000_000;
+pub use paydesk_domain::sla::NO_DUE;
 
 pub(crate) const COLUMNS: &str = "ticket_id, metric, policy_id, target_ms, calendar_id, state, started_at, \
     running_since, elapsed_ms, paused_since, paused_ms, due_at, warn_at, warned_at, breached_at, \

@@ -71,7 +71,7 @@ fn user_from(row: &Row) -> Result<User, StoreError> {
     })
 }
 
-fn queue_from(row: &Row) -> Result<Queue, StoreError> {
+pub(crate) fn queue_from(row: &Row) -> Result<Queue, StoreError> {
     Ok(Queue {
         id: QueueId(row.i64("id")?),
         key: row.text("key")?,

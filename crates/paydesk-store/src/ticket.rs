@@ -105,6 +105,9 @@ pub(crate) async fn load(tx: &mut Tx, id: TicketId) -> Result<Ticket, StoreError
 /// Saves a changed ticket if it is still at `expected_version`, with an optional new
 /// message, inside `tx`, and moves its SLA clocks; the caller appends `events` and then
 /// the returned SLA events last, and commits. Errors as [`Store::update_ticket`].
+///
+/// A ticket entering another queue gets `queued_at` = its `updated_at` (the overflow wait
+/// counts from there); it stays as it was while the queue stays.
 pub(crate) async fn update_in(
     tx: &mut Tx,
     ticket: &Ticket,
@@ -116,7 +119,9 @@ pub(crate) async fn update_in(
         .exec(
             "UPDATE tickets SET subject = $1, status = $2, priority = $3, category = $4, queue_id = $5, \
              assignee_id = $6, version = $7, updated_at = $8, solved_at = $9, closed_at = $10, \
-             priority_rank = $13 WHERE id = $11 AND version = $12",
+             priority_rank = $13, \
+             queued_at = CASE WHEN $5 IS NULL THEN NULL WHEN queue_id IS NOT DISTINCT FROM $5 THEN queued_at ELSE $8 END \
+             WHERE id = $11 AND version = $12",
             &args![
                 &ticket.subject,
                 ticket.status.as_str(),
@@ -172,6 +177,7 @@ pub(crate) async fn update_in(
 /// What [`update_in`] stored: the new message, and the SLA events the change caused, for
 /// the caller to append after its own (see [`crate::sla_clock`]).
 #[derive(Debug)]
+#[must_use = "the SLA events must be appended with the change"]
 pub(crate) struct Updated {
     pub message: Option<Message>,
     pub sla_events: Vec<NewEvent>,

@@ -124,7 +124,10 @@ fn build(
     (sql, from_sea_values(values))
 }
 
-async fn tags_of(tx: &mut Tx, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+pub(crate) async fn tags_of(
+    tx: &mut Tx,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<String>>, StoreError> {
     let mut out: HashMap<i64, Vec<String>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);

@@ -6,6 +6,8 @@
 //! it is never skipped. [`on_both_engines!`] turns one async test into two, named
 //! `<test>::sqlite` and `<test>::postgres`, so the output shows both ran.
 
+pub mod routing;
+
 use anyhow::Context as _;
 use paydesk_store::{Engine, Store};
 use std::sync::atomic::{AtomicU64, Ordering};

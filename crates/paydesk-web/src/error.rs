@@ -49,7 +49,8 @@ pub fn status_of(code: &str) -> StatusCode {
         "not_found" | "route_not_found" => StatusCode::NOT_FOUND,
         "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
         "version_conflict" | "duplicate" | "ticket_closed" | "invalid_transition"
-        | "chat_ended" => StatusCode::CONFLICT,
+        | "chat_ended" | "already_assigned" | "at_capacity" | "not_workable"
+        | "agent_unavailable" => StatusCode::CONFLICT,
         "idempotency_key_reused" => StatusCode::UNPROCESSABLE_ENTITY,
         "database_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,

@@ -184,6 +184,15 @@ impl App {
             ));
         }
         events.extend(NewEvent::from_changes(id, actor, now, &changes));
+        if next.assignee_id != current.assignee_id {
+            events.push(paydesk_domain::routing::assigned_event(
+                &current,
+                &next,
+                actor,
+                now,
+                paydesk_domain::routing::AssignReason::Manual,
+            ));
+        }
         super::from_where(caller, &mut events);
         let saved = self
             .store

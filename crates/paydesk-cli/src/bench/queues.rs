@@ -136,7 +136,7 @@ impl QueueBench {
             self.tickets,
             started.elapsed().as_secs_f64()
         );
-        routing::measure(&app, engine, self.views).await?;
+        routing::measure(&app, engine, self.views, QUEUES).await?;
         self.timer_lag(&app, engine).await
     }
 
