@@ -1,6 +1,9 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
-use super::{chat, customers, deliveries, dto, mail, privacy, session, tickets, tokens};
+use super::{
+    agents, chat, customers, deliveries, dto, mail, privacy, queues, routing_dto as rd, session,
+    tickets, tokens, work,
+};
 use crate::error::Problem;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -17,6 +20,9 @@ use utoipa::OpenApi;
         mail::receive, mail::download,
         deliveries::list,
         chat::start, chat::get_one, chat::add_message, chat::transcript,
+        queues::list, queues::create, queues::get_one, queues::change, queues::tickets, queues::add_member, queues::remove_member,
+        work::my_work, work::next_ticket, work::my_presence, work::claim,
+        agents::list, agents::get_one, agents::save, agents::presence, agents::teams, agents::create_team,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
@@ -26,10 +32,12 @@ use utoipa::OpenApi;
         mail::MailReceipt,
         deliveries::DeliveryOut, deliveries::DeliveryList,
         chat::StartChat, chat::ChatSessionOut, chat::ChatMessageIn, chat::ChatLine, chat::Transcript,
+        rd::QueueOut, rd::QueueList, rd::QueueCountsOut, rd::PatchQueue, rd::CreateQueue, rd::WorkRowOut, rd::WorkPage,
+        rd::PresenceIn, rd::AgentOut, rd::AgentList, rd::PutAgent, rd::TeamOut, rd::TeamList, rd::CreateTeam,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "queues"), (name = "work"), (name = "agents"))
 )]
 pub struct ApiDoc;
 
