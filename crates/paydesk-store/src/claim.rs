@@ -33,6 +33,14 @@ pub struct Assignment {
     pub ip: Option<String>,
 }
 
+/// The outcome of a claim: the ticket, and whether this claim gave it to the agent (false:
+/// they held it already).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub ticket: Ticket,
+    pub is_new: bool,
+}
+
 fn is_automatic(reason: AssignReason) -> bool {
     matches!(
         reason,
@@ -79,7 +87,7 @@ async fn in_scope(tx: &mut Tx, scope: TicketScope, t: &Ticket) -> Result<bool, S
 /// not see; [`StoreError::AlreadyAssigned`]; [`StoreError::NotWorkable`] for a solved or
 /// closed ticket; [`StoreError::AtCapacity`]; [`StoreError::AgentUnavailable`] when an
 /// automatic assignment finds the agent not online (or without a profile).
-pub(crate) async fn claim_in(tx: &mut Tx, a: &Assignment) -> Result<Ticket, StoreError> {
+pub(crate) async fn claim_in(tx: &mut Tx, a: &Assignment) -> Result<Claimed, StoreError> {
     let lock = format!("SELECT id FROM tickets WHERE id = $1{}", for_update(tx));
     tx.row(&lock, &args![a.ticket_id.0])
         .await?
@@ -90,7 +98,12 @@ pub(crate) async fn claim_in(tx: &mut Tx, a: &Assignment) -> Result<Ticket, Stor
         return Err(StoreError::NotFound { entity: "ticket" });
     }
     match before.assignee_id {
-        Some(holder) if holder == a.agent => return Ok(before),
+        Some(holder) if holder == a.agent => {
+            return Ok(Claimed {
+                ticket: before,
+                is_new: false,
+            });
+        }
         Some(_) => return Err(StoreError::AlreadyAssigned),
         None => {}
     }
@@ -137,7 +150,10 @@ pub(crate) async fn claim_in(tx: &mut Tx, a: &Assignment) -> Result<Ticket, Stor
         tx.exec(&sql, &args![a.agent.0, a.at.0]).await?;
     }
     event::append_all(tx, &events, None).await?;
-    Ok(after)
+    Ok(Claimed {
+        ticket: after,
+        is_new: true,
+    })
 }
 
 /// The conditions (from `$start`) that keep only tickets `skills` cover, with their values.
@@ -178,7 +194,7 @@ fn skill_filter(skills: &Skills, start: usize) -> (String, Vec<Value>) {
 
 impl Store {
     /// Gives the ticket to the agent in one transaction (see [`claim_in`] for the errors).
-    pub async fn claim(&self, a: &Assignment) -> Result<Ticket, StoreError> {
+    pub async fn claim(&self, a: &Assignment) -> Result<Claimed, StoreError> {
         let mut tx = self.write().await?;
         let t = claim_in(&mut tx, a).await?;
         tx.commit().await?;
@@ -243,6 +259,6 @@ impl Store {
         };
         let t = claim_in(&mut tx, &a).await?;
         tx.commit().await?;
-        Ok(Some(t))
+        Ok(Some(t.ticket))
     }
 }

@@ -43,7 +43,7 @@ pub use access::{
     ApiToken, FAILURES_READ_LIMIT, NewApiToken, NewSession, Session, TOKEN_USE_RESOLUTION_MS,
 };
 pub use audit::{AuditRecord, ChainBreak, ChainReport};
-pub use claim::Assignment;
+pub use claim::{Assignment, Claimed};
 pub use customer::CustomerFilter;
 pub use engine::AppliedMigration;
 pub use error::StoreError;
