@@ -1,8 +1,8 @@
 //! Demo data: fills an empty database with half a year of a payments desk, so a newcomer
 //! can look at it as an agent, a BPO agent, a lead and an admin at once.
 //!
-//! What it makes: two BPO vendors and six queues with about forty agents, one sign-in per
-//! role, customers of the three business lines, and tickets arriving with weekly
+//! What it makes: two BPO vendors and six queues with about forty agents (with routing
+//! profiles, queue members, conditions and routing modes), one sign-in per role, customers of the three business lines, and tickets arriving with weekly
 //! seasonality and two campaign peaks, each with a plausible history (replies, notes,
 //! escalations, solves, reopenings, closes) recorded as messages and events.
 //!
@@ -25,6 +25,7 @@ mod life;
 mod locale;
 mod people;
 mod reply;
+mod routing;
 mod template;
 mod text;
 mod volume;
@@ -232,6 +233,8 @@ impl App {
             summary.tickets += records.len();
             progress(summary.tickets, opts.tickets);
         }
+        // After the history, so the routing loop hands out only what is still open.
+        routing::set_up(&self.store, &desk, opts.end).await?;
         Ok(summary)
     }
 }

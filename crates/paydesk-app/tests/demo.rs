@@ -221,6 +221,25 @@ async fn demo_fills_an_empty_desk(store: Store) {
         lead.password_hash.as_deref().unwrap()
     ));
 
+    // Routing is set up: automatic queues with members and online profiles, and a routing
+    // round over the demo's open tickets runs.
+    let queues = store.queue_settings_all().await.unwrap();
+    let modes: BTreeSet<_> = queues.iter().map(|q| q.routing.routing.as_str()).collect();
+    assert!(
+        modes.contains("round_robin") && modes.contains("skills"),
+        "{modes:?}"
+    );
+    let agents = store.agent_profiles(None).await.unwrap();
+    assert!(agents.len() >= 20, "{} profiles", agents.len());
+    let sys = paydesk_app::Caller::system();
+    app.route_all(&sys).await.unwrap();
+    let agents = store.agent_profiles(None).await.unwrap();
+    assert!(
+        agents
+            .iter()
+            .all(|a| a.load <= a.profile.capacity.max(a.load))
+    );
+
     let again = app.generate_demo(&opts, &|_, _| {}).await;
     assert!(
         matches!(&again, Err(AppError::Invalid { field, .. }) if field == "database"),

@@ -11,9 +11,9 @@ mod database;
 mod email;
 mod http;
 mod queues;
-mod routing;
 mod raw;
 mod report;
+mod routing;
 
 use crate::config::Settings;
 use clap::{Subcommand, ValueEnum};

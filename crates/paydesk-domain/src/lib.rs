@@ -17,8 +17,8 @@ pub mod payment;
 pub mod policy;
 pub mod redaction;
 pub mod role;
-pub mod sla;
 pub mod routing;
+pub mod sla;
 pub mod ticket;
 pub mod time;
 

@@ -33,6 +33,14 @@ pub struct Assignment {
     pub ip: Option<String>,
 }
 
+/// The outcome of a claim: the ticket, and whether this claim gave it to the agent (false:
+/// they held it already).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub ticket: Ticket,
+    pub is_new: bool,
+}
+
 fn is_automatic(reason: AssignReason) -> bool {
     matches!(
         reason,
@@ -79,7 +87,7 @@ async fn in_scope(tx: &mut Tx, scope: TicketScope, t: &Ticket) -> Result<bool, S
 /// not see; [`StoreError::AlreadyAssigned`]; [`StoreError::NotWorkable`] for a solved or
 /// closed ticket; [`StoreError::AtCapacity`]; [`StoreError::AgentUnavailable`] when an
 /// automatic assignment finds the agent not online (or without a profile).
-pub(crate) async fn claim_in(tx: &mut Tx, a: &Assignment) -> Result<Ticket, StoreError> {
+pub(crate) async fn claim_in(tx: &mut Tx, a: &Assignment) -> Result<Claimed, StoreError> {
     let lock = format!("SELECT id FROM tickets WHERE id = $1{}", for_update(tx));
     tx.row(&lock, &args![a.ticket_id.0])
         .await?
@@ -90,7 +98,12 @@ pub(crate) async fn claim_in(tx: &mut Tx, a: &Assignment) -> Result<Ticket, Stor
         return Err(StoreError::NotFound { entity: "ticket" });
     }
     match before.assignee_id {
-        Some(holder) if holder == a.agent => return Ok(before),
+        Some(holder) if holder == a.agent => {
+            return Ok(Claimed {
+                ticket: before,
+                is_new: false,
+            });
+        }
         Some(_) => return Err(StoreError::AlreadyAssigned),
         None => {}
     }
@@ -138,7 +151,10 @@ pub(crate) async fn claim_in(tx: &mut Tx, a: &Assignment) -> Result<Ticket, Stor
     }
     events.extend(updated.sla_events);
     event::append_all(tx, &events, None).await?;
-    Ok(after)
+    Ok(Claimed {
+        ticket: after,
+        is_new: true,
+    })
 }
 
 /// The conditions (from `$start`) that keep only tickets `skills` cover, with their values.
@@ -179,7 +195,7 @@ fn skill_filter(skills: &Skills, start: usize) -> (String, Vec<Value>) {
 
 impl Store {
     /// Gives the ticket to the agent in one transaction (see [`claim_in`] for the errors).
-    pub async fn claim(&self, a: &Assignment) -> Result<Ticket, StoreError> {
+    pub async fn claim(&self, a: &Assignment) -> Result<Claimed, StoreError> {
         let mut tx = self.write().await?;
         let t = claim_in(&mut tx, a).await?;
         tx.commit().await?;
@@ -211,31 +227,52 @@ impl Store {
             }
             None => Skills::default(),
         };
-        let mut values: Vec<Value> = args![agent.0].to_vec();
-        let vendor = match scope_of(&mut tx, agent).await? {
-            TicketScope::All => String::new(),
+        let queues = match scope_of(&mut tx, agent).await? {
             TicketScope::Nothing => return Ok(None),
+            TicketScope::All => {
+                tx.rows(
+                    "SELECT queue_id FROM queue_members WHERE user_id = $1 ORDER BY queue_id",
+                    &args![agent.0],
+                )
+                .await?
+            }
             TicketScope::Vendor(v) => {
-                values.push(v.0.into());
-                " AND queue_id IN (SELECT id FROM queues WHERE vendor_id = $2)".to_string()
+                tx.rows(
+                    "SELECT m.queue_id FROM queue_members m JOIN queues q ON q.id = m.queue_id \
+                     WHERE m.user_id = $1 AND q.vendor_id = $2 ORDER BY m.queue_id",
+                    &args![agent.0, v.0],
+                )
+                .await?
             }
         };
-        let (skill_sql, skill_values) = skill_filter(&skills, values.len() + 1);
-        values.extend(skill_values);
+        let (skill_sql, skill_values) = skill_filter(&skills, 2);
         let lock = match tx.engine() {
             Engine::Sqlite => "",
             Engine::Postgres => " FOR UPDATE SKIP LOCKED",
         };
+        // One index walk per queue (each stops at its first skilled match), then the most
+        // urgent of those: a single query over all the agent's queues would sort them all.
         let sql = format!(
-            "SELECT id FROM tickets WHERE queue_id IN (SELECT queue_id FROM queue_members WHERE user_id = $1){vendor} \
+            "SELECT id, sla_due_at, priority_rank FROM tickets WHERE queue_id = $1 \
              AND assignee_id IS NULL AND status IN ('new', 'open'){skill_sql} \
              ORDER BY sla_due_at, priority_rank, id LIMIT 1{lock}"
         );
-        let Some(row) = tx.row(&sql, &values).await? else {
+        let mut best: Option<(i64, i64, i64)> = None;
+        for queue in queues {
+            let mut values: Vec<Value> = args![queue.i64("queue_id")?].to_vec();
+            values.extend(skill_values.iter().cloned());
+            if let Some(r) = tx.row(&sql, &values).await? {
+                let key = (r.i64("sla_due_at")?, r.i64("priority_rank")?, r.i64("id")?);
+                if best.is_none_or(|b| key < b) {
+                    best = Some(key);
+                }
+            }
+        }
+        let Some((_, _, id)) = best else {
             return Ok(None);
         };
         let a = Assignment {
-            ticket_id: TicketId(row.i64("id")?),
+            ticket_id: TicketId(id),
             agent,
             reason: AssignReason::NextTicket,
             actor: actor.clone(),
@@ -244,6 +281,6 @@ impl Store {
         };
         let t = claim_in(&mut tx, &a).await?;
         tx.commit().await?;
-        Ok(Some(t))
+        Ok(Some(t.ticket))
     }
 }

@@ -47,7 +47,7 @@ pub use access::{
     ApiToken, FAILURES_READ_LIMIT, NewApiToken, NewSession, Session, TOKEN_USE_RESOLUTION_MS,
 };
 pub use audit::{AuditRecord, ChainBreak, ChainReport};
-pub use claim::Assignment;
+pub use claim::{Assignment, Claimed};
 pub use customer::CustomerFilter;
 pub use engine::AppliedMigration;
 pub use error::StoreError;
@@ -61,11 +61,11 @@ pub use overflow::OVERFLOW_BATCH;
 pub use page::{Page, PageRequest};
 pub use payment::PaymentWork;
 pub use portal::Admission;
+pub use queue_config::{QueueRouting, QueueSettings};
+pub use queue_view::{QueueCounts, WorkRow};
 pub use sla::{SLA_REAPPLY_JOB, SlaSetting, StoredCalendar, StoredPolicy};
 pub use sla_clock::NO_DUE;
 pub use sla_config::SlaConfig;
-pub use queue_config::{QueueRouting, QueueSettings};
-pub use queue_view::{QueueCounts, WorkRow};
 pub use sql::Engine;
 pub use staff::{NewQueue, NewUser, Queue, User, Vendor};
 pub use team::{NewTeam, Team};

@@ -227,13 +227,15 @@ impl Store {
             .rows(
                 "SELECT queue_id, status, \
                  CASE WHEN sla_breached <> 0 THEN 'breached' WHEN sla_at_risk <> 0 THEN 'at_risk' \
-                 WHEN sla_due_at = 9223372036854775807 THEN 'none' ELSE 'on_track' END AS sla, \
+                 WHEN sla_due_at = $2 THEN 'none' ELSE 'on_track' END AS sla, \
                  CAST(CASE WHEN assignee_id IS NULL AND status IN ('new', 'open') THEN 1 ELSE 0 END AS BIGINT) AS unassigned, \
                  COUNT(*) AS n FROM tickets \
                  WHERE queue_id IS NOT NULL AND status IN ('new', 'open', 'pending', 'on_hold') \
                  AND ($1 IS NULL OR queue_id IN (SELECT id FROM queues WHERE vendor_id = $1)) \
                  GROUP BY queue_id, status, sla, unassigned ORDER BY queue_id",
-                &args![vendor.map(|v| v.0)],
+                // No running clock is i64::MAX, bound rather than written out: its digits
+                // pass the card-number check, and statements are logged.
+                &args![vendor.map(|v| v.0), i64::MAX],
             )
             .await?;
         let mut out: Vec<QueueCounts> = Vec::new();

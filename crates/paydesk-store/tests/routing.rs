@@ -43,15 +43,17 @@ async fn claims_refuse_taken_full_and_solved_tickets(store: Store) {
     let t = store
         .claim(&claim(ids[0], ana, AssignReason::Claim))
         .await
-        .unwrap();
+        .unwrap()
+        .ticket;
     assert_eq!(t.assignee_id, Some(ana));
     assert_eq!(t.version, 2);
     let again = store
         .claim(&claim(ids[0], ana, AssignReason::Claim))
         .await
         .unwrap();
+    assert!(!again.is_new);
     assert_eq!(
-        again.version, 2,
+        again.ticket.version, 2,
         "claiming one's own ticket changes nothing"
     );
     let taken = store.claim(&claim(ids[0], ben, AssignReason::Claim)).await;

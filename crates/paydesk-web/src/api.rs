@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1` and its OpenAPI document.
 
+pub mod agents;
 pub mod chat;
 pub mod customers;
 pub mod deliveries;
@@ -8,10 +9,13 @@ pub mod health;
 pub mod mail;
 pub mod openapi;
 pub mod privacy;
+pub mod queues;
+pub mod routing_dto;
 pub mod session;
 pub mod sla;
 pub mod tickets;
 pub mod tokens;
+pub mod work;
 
 use crate::error::ApiError;
 use axum::Router;
@@ -31,6 +35,9 @@ pub fn routes() -> Router<App> {
         .merge(chat::routes())
         .merge(deliveries::routes())
         .merge(sla::routes())
+        .merge(queues::routes())
+        .merge(work::routes())
+        .merge(agents::routes())
         .method_not_allowed_fallback(method_not_allowed)
 }
 

@@ -1,11 +1,13 @@
 //! paydesk's background work: durable jobs claimed from the database with leases and run
-//! with retries (see [`runner`]), and the SMTP sending of outgoing mail (see [`smtp`]).
+//! with retries (see [`runner`]), the SMTP sending of outgoing mail (see [`smtp`]), and
+//! the routing loop (see [`routing`]).
 //!
 //! A serving instance starts them with [`spawn`]; each runs until the process ends. Jobs
 //! survive restarts and crashes: what was queued is still queued, and a claim held by a
 //! worker that died lapses and is taken again.
 
 pub mod mail;
+pub mod routing;
 pub mod runner;
 pub mod sla;
 pub mod smtp;
@@ -33,13 +35,14 @@ pub fn runner(app: &App) -> Runner {
 }
 
 /// Starts every background worker of `app`: the job runner, the timer loop, the chat
-/// sweeper.
+/// sweeper and the routing loop.
 #[must_use]
 pub fn spawn(app: &App) -> Vec<JoinHandle<()>> {
     let mut handles = vec![
         runner(app).spawn(),
         chat_sweeper(app.clone()),
         timers::spawn(app.clone()),
+        routing::RoutingLoop::default().spawn(app.clone()),
     ];
     if app.intake().smtp.is_none() {
         let store = app.store().clone();

@@ -50,6 +50,8 @@ impl App {
                 continue;
             };
             match self.store.claim(&claim).await {
+                // Another instance gave it to the same agent first.
+                Ok(c) if !c.is_new => {}
                 Ok(_) => {
                     assigned += 1;
                     chosen.load += 1;

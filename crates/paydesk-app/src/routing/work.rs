@@ -28,7 +28,7 @@ impl App {
             at: self.clock.now(),
             ip: caller.ip.clone(),
         };
-        Ok(self.store.claim(&claim).await?)
+        Ok(self.store.claim(&claim).await?.ticket)
     }
 
     /// Gives the calling agent the most urgent unassigned ticket in their queues that

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 /// Queues the tickets are spread over.
 pub const QUEUES: i64 = 20;
 /// Tickets per fill statement.
-const FILL_BATCH: i64 = 50_000;
+const FILL_BATCH: i64 = 20_000;
 
 /// One run's settings.
 pub struct QueueBench {

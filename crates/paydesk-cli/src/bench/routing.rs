@@ -100,7 +100,11 @@ pub async fn measure(app: &App, engine: Engine, views: usize, queues: i64) -> an
         let started = Instant::now();
         let first = app.queue_tickets(&system, queue, &page).await?;
         samples.push(started.elapsed());
-        anyhow::ensure!(first.items.len() == 50, "queue {} has a short first page", queue.0);
+        anyhow::ensure!(
+            first.items.len() == 50,
+            "queue {} has a short first page",
+            queue.0
+        );
         let next = PageRequest {
             limit: 50,
             cursor: first.next_cursor,

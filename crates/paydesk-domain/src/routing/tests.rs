@@ -124,7 +124,10 @@ fn nobody_away_offline_or_full_is_chosen() {
 
 #[test]
 fn sla_standing_reads_the_stored_columns() {
-    assert_eq!(SlaStanding::of(crate::sla::NO_DUE, false, false), SlaStanding::None);
+    assert_eq!(
+        SlaStanding::of(crate::sla::NO_DUE, false, false),
+        SlaStanding::None
+    );
     assert_eq!(SlaStanding::of(5, false, false), SlaStanding::OnTrack);
     assert_eq!(SlaStanding::of(5, false, true), SlaStanding::AtRisk);
     assert_eq!(SlaStanding::of(5, true, true), SlaStanding::Breached);

@@ -1,6 +1,9 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
-use super::{chat, customers, deliveries, dto, mail, privacy, session, sla, tickets, tokens};
+use super::{
+    agents, chat, customers, deliveries, dto, mail, privacy, queues, routing_dto as rd, session,
+    sla, tickets, tokens, work,
+};
 use crate::error::Problem;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -18,6 +21,9 @@ use utoipa::OpenApi;
         deliveries::list,
         sla::list_calendars, sla::create_calendar, sla::change_calendar, sla::list_policies, sla::create_policy, sla::change_policy, sla::ticket_clocks,
         chat::start, chat::get_one, chat::add_message, chat::transcript,
+        queues::list, queues::create, queues::get_one, queues::change, queues::tickets, queues::add_member, queues::remove_member,
+        work::my_work, work::next_ticket, work::my_presence, work::claim,
+        agents::list, agents::get_one, agents::save, agents::presence, agents::teams, agents::create_team,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
@@ -28,10 +34,12 @@ use utoipa::OpenApi;
         deliveries::DeliveryOut, deliveries::DeliveryList,
         sla::CalendarOut, sla::CalendarIn, sla::PolicyOut, sla::PolicyIn, sla::ClockOut, sla::ClockList,
         chat::StartChat, chat::ChatSessionOut, chat::ChatMessageIn, chat::ChatLine, chat::Transcript,
+        rd::QueueOut, rd::QueueList, rd::QueueCountsOut, rd::PatchQueue, rd::CreateQueue, rd::WorkRowOut, rd::WorkPage,
+        rd::PresenceIn, rd::AgentOut, rd::AgentList, rd::PutAgent, rd::TeamOut, rd::TeamList, rd::CreateTeam,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"))
 )]
 pub struct ApiDoc;
 

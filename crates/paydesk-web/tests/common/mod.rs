@@ -198,3 +198,26 @@ impl Call {
         builder.body(body).unwrap()
     }
 }
+
+/// Signs in with `email` and `password`; returns the session cookie (`name=value`) and the
+/// CSRF token to send on changes.
+pub async fn sign_in(api: &Api, email: &str, password: &str) -> (String, String) {
+    let body = serde_json::json!({"email": email, "password": password});
+    let request = Request::post("/api/v1/session")
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let reply = api.send(request).await;
+    assert_eq!(reply.status, 200, "{email} signs in: {}", reply.text());
+    let cookie = reply
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    (
+        cookie,
+        reply.json()["csrf_token"].as_str().unwrap().to_string(),
+    )
+}

@@ -90,24 +90,7 @@ async fn two_vendors(store: &Store) -> (String, i64, String) {
 pub async fn a_bpo_agent_cannot_reach_another_vendors_records(store: Store) {
     let (their_ticket, their_customer, our_ticket) = two_vendors(&store).await;
     let api = Api::new(store);
-    let body = json!({"email": "ana.l1@northwind.example", "password": PASSWORD}).to_string();
-    let reply = api
-        .send(
-            Request::post("/api/v1/session")
-                .header("content-type", "application/json")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    let cookie = reply
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let csrf = reply.json()["csrf_token"].as_str().unwrap().to_string();
+    let (cookie, csrf) = super::common::sign_in(&api, "ana.l1@northwind.example", PASSWORD).await;
     let call = |method: Method, uri: String, body: Option<Value>| {
         let mut r = Request::builder()
             .method(method)

@@ -221,6 +221,37 @@ fn routes(w: &World) -> Vec<(Method, String, Option<Value>, Action)> {
             None,
             Action::CustomerExport,
         ),
+        (
+            Method::GET,
+            "/api/v1/queues".into(),
+            None,
+            Action::QueueRead,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/queues/{}", w.queue),
+            None,
+            Action::QueueRead,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/queues/{}/tickets", w.queue),
+            None,
+            Action::QueueRead,
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/queues/{}", w.queue),
+            Some(json!({"position": 3})),
+            Action::QueueManage,
+        ),
+        (
+            Method::GET,
+            "/api/v1/agents".into(),
+            None,
+            Action::AgentRead,
+        ),
+        (Method::GET, "/api/v1/teams".into(), None, Action::AgentRead),
         // Last: once erased, the customer's data is gone for every later check.
         (
             Method::POST,
@@ -232,24 +263,7 @@ fn routes(w: &World) -> Vec<(Method, String, Option<Value>, Action)> {
 }
 
 async fn sign_in(api: &Api, role: Role) -> (String, String) {
-    let body = json!({"email": format!("{}@desk.example", role.as_str()), "password": PASSWORD});
-    let request = Request::post("/api/v1/session")
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let reply = api.send(request).await;
-    assert_eq!(reply.status, 200, "{role} signs in: {}", reply.text());
-    let cookie = reply
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    (
-        cookie,
-        reply.json()["csrf_token"].as_str().unwrap().to_string(),
-    )
+    common::sign_in(api, &format!("{}@desk.example", role.as_str()), PASSWORD).await
 }
 
 async fn every_role_meets_the_matrix_on_every_route(store: Store) {
