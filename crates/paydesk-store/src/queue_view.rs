@@ -233,9 +233,8 @@ impl Store {
                  WHERE queue_id IS NOT NULL AND status IN ('new', 'open', 'pending', 'on_hold') \
                  AND ($1 IS NULL OR queue_id IN (SELECT id FROM queues WHERE vendor_id = $1)) \
                  GROUP BY queue_id, status, sla, unassigned ORDER BY queue_id",
-                // No running clock is i64::MAX, bound rather than written out: its digits
-                // pass the card-number check, and statements are logged.
-                &args![vendor.map(|v| v.0), i64::MAX],
+                // No running clock is NO_DUE, bound like every value.
+                &args![vendor.map(|v| v.0), paydesk_domain::sla::NO_DUE],
             )
             .await?;
         let mut out: Vec<QueueCounts> = Vec::new();

@@ -67,12 +67,11 @@ async fn fill(tx: &mut Tx, lo: i64, hi: i64, now: i64) -> anyhow::Result<()> {
 /// Running first-reply clocks and their breach timers for tickets `1..=n`, due evenly within
 /// the minute after `start`.
 async fn arm_timers(tx: &mut Tx, n: i64, start: i64, now: i64) -> anyhow::Result<()> {
-    let due = format!("$3 + (n * 60000) / $2");
     let sql = format!(
         "INSERT INTO sla_clocks (ticket_id, metric, policy_id, target_ms, calendar_id, state, started_at, \
          running_since, elapsed_ms, paused_since, paused_ms, due_at, warn_at, warned_at, breached_at, achieved_at, \
          cycle, updated_at) \
-         SELECT n, 'first_reply', NULL, 3600000, NULL, 'running', $4, $4, 0, NULL, 0, {due}, NULL, $4, NULL, NULL, 0, $4 \
+         SELECT n, 'first_reply', NULL, 3600000, NULL, 'running', $4, $4, 0, NULL, 0, $3 + (n * 60000) / $2, NULL, $4, NULL, NULL, 0, $4 \
          FROM {}",
         numbers(tx.engine())
     );
