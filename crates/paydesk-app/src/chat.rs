@@ -96,6 +96,7 @@ impl App {
         }
         let actor = caller.actor();
         let mut record = self.ticket_record(&actor, input)?;
+        self.place(std::slice::from_mut(&mut record)).await?;
         if body.is_none() {
             // No words of the customer's yet: the opening line is paydesk's.
             if let Some(m) = record.messages.first_mut() {

@@ -172,9 +172,12 @@ impl App {
         Ok(self.store.ticket_clocks(id).await?)
     }
 
-    /// Fires up to `limit` due timers (workers call this; see `paydesk_store::timer`).
+    /// Fires up to `limit` due timers (workers call this; see `paydesk_store::timer`) and
+    /// records each one's lag in the `paydesk_timer_lag_seconds` histogram.
     pub async fn fire_due_timers(&self, limit: i64) -> Result<Vec<FiredTimer>, AppError> {
-        Ok(self.store.fire_due_timers(self.now(), limit).await?)
+        let fired = self.store.fire_due_timers(self.now(), limit).await?;
+        record(&fired);
+        Ok(fired)
     }
 
     /// When the next timer falls due.
@@ -207,5 +210,23 @@ fn to_setting(s: SettingInput<String>) -> SlaSetting {
         body: s.definition,
         position: s.position,
         is_active: s.is_active,
+    }
+}
+
+/// Exports what fired: the lag histogram and a counter by kind and effect.
+fn record(fired: &[FiredTimer]) {
+    for timer in fired {
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "lags are far below 2^52 milliseconds"
+        )]
+        let lag = timer.lag_ms().max(0) as f64 / 1000.0;
+        metrics::histogram!("paydesk_timer_lag_seconds", "kind" => timer.kind.clone()).record(lag);
+        metrics::counter!(
+            "paydesk_timers_fired_total",
+            "kind" => timer.kind.clone(),
+            "effective" => if timer.is_effective { "true" } else { "false" },
+        )
+        .increment(1);
     }
 }

@@ -180,6 +180,35 @@ fn timers_of(c: &SlaClock) -> Vec<(TimerKind, Timestamp)> {
     timers
 }
 
+/// Rows per multi-row statement: far below both engines' limits on bound parameters.
+const ROWS: usize = 400;
+
+/// Inserts or overwrites these clocks, several tickets' at once.
+pub(crate) async fn upsert(
+    tx: &mut Tx,
+    clocks: &[(TicketId, &SlaClock)],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let set = COLUMNS
+        .split(", ")
+        .skip(2)
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for chunk in clocks.chunks(ROWS) {
+        let sql = format!(
+            "INSERT INTO sla_clocks ({COLUMNS}) VALUES {} ON CONFLICT (ticket_id, metric) DO UPDATE SET {set}",
+            sql::value_rows(tx.engine(), chunk.len(), COLUMN_COUNT)
+        );
+        let values: Vec<Value> = chunk
+            .iter()
+            .flat_map(|(ticket, c)| clock_row(*ticket, c, now))
+            .collect();
+        tx.exec(&sql, &values).await?;
+    }
+    Ok(())
+}
+
 /// Writes the clocks that changed and moves their timers.
 pub(crate) async fn save(
     tx: &mut Tx,
@@ -192,21 +221,8 @@ pub(crate) async fn save(
     if changed.is_empty() {
         return Ok(());
     }
-    let set = COLUMNS
-        .split(", ")
-        .skip(2)
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "INSERT INTO sla_clocks ({COLUMNS}) VALUES {} ON CONFLICT (ticket_id, metric) DO UPDATE SET {set}",
-        sql::value_rows(tx.engine(), changed.len(), COLUMN_COUNT)
-    );
-    let values: Vec<Value> = changed
-        .iter()
-        .flat_map(|c| clock_row(ticket, c, now))
-        .collect();
-    tx.exec(&sql, &values).await?;
+    let rows: Vec<(TicketId, &SlaClock)> = changed.iter().map(|c| (ticket, *c)).collect();
+    upsert(tx, &rows, now).await?;
     for clock in changed {
         let old = before
             .iter()
@@ -329,23 +345,39 @@ pub(crate) async fn set_urgency(
     Ok(())
 }
 
-/// Writes a ticket's due time and breached and at-risk flags from its clocks (the policy
-/// stays as it is).
+/// Writes tickets' due time and breached and at-risk flags from their clocks (their
+/// policy stays as it is), several tickets in one statement.
 pub(crate) async fn set_flags(
     tx: &mut Tx,
-    ticket: TicketId,
-    clocks: &[SlaClock],
+    tickets: &[(TicketId, &[SlaClock])],
 ) -> Result<(), StoreError> {
-    let (due, breached, at_risk) = paydesk_domain::sla::urgency(clocks);
-    tx.exec(
-        "UPDATE tickets SET sla_due_at = $1, sla_breached = $2, sla_at_risk = $3 WHERE id = $4",
-        &args![
-            due.map_or(NO_DUE, |d| d.0),
-            i64::from(breached),
-            i64::from(at_risk),
-            ticket.0
-        ],
-    )
-    .await?;
+    for chunk in tickets.chunks(ROWS) {
+        let mut values = Vec::with_capacity(chunk.len() * 4);
+        for (ticket, clocks) in chunk {
+            let (due, breached, at_risk) = paydesk_domain::sla::urgency(clocks);
+            values.extend(args![
+                ticket.0,
+                due.map_or(NO_DUE, |d| d.0),
+                i64::from(breached),
+                i64::from(at_risk)
+            ]);
+        }
+        // The first row's casts give PostgreSQL the VALUES columns' types.
+        let rows = sql::value_rows(tx.engine(), chunk.len(), 4);
+        let rows = match tx.engine() {
+            sql::Engine::Postgres => rows.replacen(
+                "($1, $2, $3, $4)",
+                "($1::BIGINT, $2::BIGINT, $3::BIGINT, $4::BIGINT)",
+                1,
+            ),
+            sql::Engine::Sqlite => rows,
+        };
+        let sql = format!(
+            "UPDATE tickets SET sla_due_at = v.due, sla_breached = v.breached, sla_at_risk = v.at_risk \
+             FROM (SELECT column1 AS id, column2 AS due, column3 AS breached, column4 AS at_risk \
+             FROM (VALUES {rows}) AS x) AS v WHERE tickets.id = v.id"
+        );
+        tx.exec(&sql, &values).await?;
+    }
     Ok(())
 }

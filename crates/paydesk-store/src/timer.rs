@@ -163,14 +163,20 @@ impl Store {
                 is_effective: change.is_some(),
             });
         }
+        // Firing only marks clocks (warned, breached): their remaining timers are the
+        // claimed ones, deleted below, so no timer moves here.
+        let mut marked = Vec::new();
+        let mut flagged = Vec::new();
         for (id, clocks) in &after {
             let old = before.get(id).map(Vec::as_slice).unwrap_or_default();
-            if old == clocks.as_slice() {
-                continue;
+            let changed: Vec<_> = clocks.iter().filter(|c| !old.contains(c)).collect();
+            if !changed.is_empty() {
+                marked.extend(changed.into_iter().map(|c| (TicketId(*id), c)));
+                flagged.push((TicketId(*id), clocks.as_slice()));
             }
-            sla_clock::save(&mut tx, TicketId(*id), old, clocks, now).await?;
-            sla_clock::set_flags(&mut tx, TicketId(*id), clocks).await?;
         }
+        sla_clock::upsert(&mut tx, &marked, now).await?;
+        sla_clock::set_flags(&mut tx, &flagged).await?;
         let ids: Vec<i64> = claimed.iter().map(|c| c.id).collect();
         for chunk in ids.chunks(500) {
             let sql = format!(

@@ -1,6 +1,6 @@
 //! The timer loop: fires due timers (SLA warnings and breaches) as they fall due, in
-//! batches, on every instance at once (the store hands each timer to one of them), and
-//! exports how late each fired as `paydesk_timer_lag_seconds`.
+//! batches, on every instance at once (the store hands each timer to one of them); each
+//! firing's lag is exported as `paydesk_timer_lag_seconds` (see `App::fire_due_timers`).
 //!
 //! A timer that fell due while no instance ran fires at the next start, late, and its lag
 //! says how late. The loop sleeps only when nothing is due: a full batch is followed at
@@ -24,29 +24,11 @@ pub async fn fire_due(app: &App) -> Result<Vec<FiredTimer>, AppError> {
     let mut all = Vec::new();
     loop {
         let fired = app.fire_due_timers(BATCH).await?;
-        record(&fired);
         let full = i64::try_from(fired.len()).unwrap_or(i64::MAX) >= BATCH;
         all.extend(fired);
         if !full {
             return Ok(all);
         }
-    }
-}
-
-fn record(fired: &[FiredTimer]) {
-    for timer in fired {
-        #[expect(
-            clippy::cast_precision_loss,
-            reason = "lags are far below 2^52 milliseconds"
-        )]
-        let lag = timer.lag_ms().max(0) as f64 / 1000.0;
-        metrics::histogram!("paydesk_timer_lag_seconds", "kind" => timer.kind.clone()).record(lag);
-        metrics::counter!(
-            "paydesk_timers_fired_total",
-            "kind" => timer.kind.clone(),
-            "effective" => if timer.is_effective { "true" } else { "false" },
-        )
-        .increment(1);
     }
 }
 
