@@ -14,6 +14,7 @@ pub mod follow_up;
 pub mod merge;
 mod money;
 pub mod notice;
+pub mod reason_code;
 pub mod refund;
 pub mod stripe;
 
