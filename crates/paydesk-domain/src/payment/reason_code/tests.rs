@@ -12,7 +12,7 @@ fn the_shipped_catalogue_reads_whole() {
     let lines = CATALOGUE.lines().filter(|l| !l.trim().is_empty()).count() - 1;
     assert_eq!(codes.len(), lines, "every row of the CSV is a code");
     assert_eq!(catalogue().len(), codes.len());
-    for network in ["visa", "mastercard"] {
+    for network in ["visa", "mastercard", "amex", "discover"] {
         assert!(codes.iter().any(|c| c.network == network), "{network}");
     }
 }
@@ -97,4 +97,33 @@ fn a_broken_row_names_its_line() {
     let err = parse(text).unwrap_err();
     assert_eq!(err.line, 3);
     assert!(err.reason.contains("Mystery"));
+}
+
+#[test]
+fn american_express_and_discover_are_covered() {
+    let f29 = lookup("american_express", "F29").unwrap();
+    assert_eq!(f29.category, DisputeCategory::Fraud);
+    assert_eq!(f29.response_days(), 20);
+    assert_eq!(
+        lookup("amex", "C08").unwrap().category,
+        DisputeCategory::ConsumerDispute
+    );
+    assert_eq!(
+        lookup("amex", "R13").unwrap().category,
+        DisputeCategory::ProcessingError
+    );
+    assert_eq!(
+        lookup("Discover", "RG").unwrap().category,
+        DisputeCategory::ConsumerDispute
+    );
+    assert_eq!(
+        lookup("discover", "UA02").unwrap().category,
+        DisputeCategory::Fraud
+    );
+    assert!(
+        lookup("discover", "AP")
+            .unwrap()
+            .checklist()
+            .contains(&Evidence::CancellationRecord)
+    );
 }
