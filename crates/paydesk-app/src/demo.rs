@@ -26,6 +26,7 @@ mod locale;
 mod people;
 mod reply;
 mod routing;
+mod sla;
 mod template;
 mod text;
 mod volume;
@@ -202,6 +203,7 @@ impl App {
         let start = opts.end.plus_millis(-opts.days * Timestamp::DAY);
         let setup = start.plus_millis(-30 * Timestamp::DAY);
         let desk = people::create_desk(&self.store, setup, DEMO_PASSWORD).await?;
+        sla::set_up(self).await?;
         let customers = (opts.tickets * 36 / 100).max(30);
         let crowd =
             customer::create_crowd(&self.store, &mut stream(opts.seed, 1), customers, setup)

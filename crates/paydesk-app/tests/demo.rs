@@ -156,6 +156,17 @@ async fn demo_fills_an_empty_desk(store: Store) {
     for s in [Status::Solved, Status::Closed] {
         assert!(statuses.get(&s).is_some_and(|n| *n > 0), "{statuses:?}");
     }
+    // The desk has SLAs: unresolved tickets carry running clocks from a policy.
+    assert_eq!(store.sla_policies().await.unwrap().len(), 3);
+    assert_eq!(store.calendars().await.unwrap().len(), 2);
+    let unresolved = tickets.iter().find(|t| t.status.is_unresolved()).unwrap();
+    let clocks = store.ticket_clocks(unresolved.id).await.unwrap();
+    assert!(
+        clocks
+            .iter()
+            .any(|c| c.policy_id.is_some() && c.is_active()),
+        "{clocks:?}"
+    );
     assert!(
         statuses
             .get(&Status::Open)

@@ -25,6 +25,16 @@ impl Timestamp {
         Self(self.0.saturating_add(millis))
     }
 
+    /// RFC 3339 in UTC with milliseconds (`2026-11-23T19:01:00.000Z`); the bare number for
+    /// an instant outside the years jiff represents.
+    #[must_use]
+    pub fn rfc3339(self) -> String {
+        match jiff::Timestamp::from_millisecond(self.0) {
+            Ok(ts) => format!("{ts:.3}"),
+            Err(_) => self.0.to_string(),
+        }
+    }
+
     /// Milliseconds from `earlier` to `self` (negative if `earlier` is later).
     #[must_use]
     pub fn since(self, earlier: Timestamp) -> i64 {

@@ -254,7 +254,8 @@ pub(crate) async fn save(
     Ok(())
 }
 
-/// The events recording `changes` on `ticket`.
+/// The events recording `changes` on `ticket`. Instants in their data are RFC 3339 text,
+/// never bare epoch numbers (a 13-digit number can pass for a card number to a scanner).
 pub(crate) fn events_of(
     ticket: TicketId,
     changes: &[SlaChange],
@@ -272,12 +273,12 @@ pub(crate) fn events_of(
                 ),
                 SlaChange::AtRisk { metric, at } => (
                     EventKind::SlaAtRisk,
-                    json!({ "metric": metric, "at": at }),
+                    json!({ "metric": metric, "at": at.rfc3339() }),
                     &Actor::System,
                 ),
                 SlaChange::Breached { metric, due_at } => (
                     EventKind::SlaBreached,
-                    json!({ "metric": metric, "due_at": due_at }),
+                    json!({ "metric": metric, "due_at": due_at.rfc3339() }),
                     &Actor::System,
                 ),
             };

@@ -185,8 +185,10 @@ async fn start_clocks(
             .events
             .first()
             .map_or(Actor::System, |e| e.actor.clone());
-        let stepped =
-            sla_clock::step(tx, &config, &ticket, None, &[], &actor, ticket.created_at).await?;
+        // A ticket that arrives with a history (imports, demo data) starts its clocks at
+        // its last activity, so its SLA events follow that history in the log.
+        let at = ticket.updated_at.max(ticket.created_at);
+        let stepped = sla_clock::step(tx, &config, &ticket, None, &[], &actor, at).await?;
         if stepped.urgency != sla_clock::Urgency::NONE {
             sla_clock::set_urgency(tx, ticket.id, &stepped.urgency).await?;
         }

@@ -5,10 +5,7 @@ use paydesk_domain::Timestamp;
 /// `2026-11-23T19:01:00.000Z`.
 #[must_use]
 pub fn format(t: Timestamp) -> String {
-    match jiff::Timestamp::from_millisecond(t.0) {
-        Ok(ts) => format!("{ts:.3}"),
-        Err(_) => t.0.to_string(),
-    }
+    t.rfc3339()
 }
 
 /// Same as [`format`], for optional instants.
