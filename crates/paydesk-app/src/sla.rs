@@ -30,6 +30,20 @@ pub struct SettingInput<T> {
     pub definition: T,
 }
 
+impl<T> SettingInput<T> {
+    /// The same setting with a checked name and its definition as stored.
+    fn with_definition<U>(self, name: String, definition: U) -> SettingInput<U> {
+        SettingInput {
+            id: self.id,
+            expected_version: self.expected_version,
+            name,
+            position: self.position,
+            is_active: self.is_active,
+            definition,
+        }
+    }
+}
+
 fn check_name(name: &str) -> Result<String, AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.contains('\0') {
@@ -59,14 +73,7 @@ impl App {
             .map_err(|e| AppError::invalid(format!("spec.{}", e.field()), e.to_string()))?;
         let body = serde_json::to_string(&input.definition)
             .map_err(|e| AppError::invalid("spec", e.to_string()))?;
-        let setting = SettingInput {
-            id: input.id,
-            expected_version: input.expected_version,
-            name,
-            position: input.position,
-            is_active: input.is_active,
-            definition: body,
-        };
+        let setting = input.with_definition(name, body);
         let event = self.setting_event(caller, "calendar", &setting);
         let saved = self
             .store
@@ -112,14 +119,7 @@ impl App {
         }
         let body = serde_json::to_string(&input.definition)
             .map_err(|e| AppError::invalid("definition", e.to_string()))?;
-        let setting = SettingInput {
-            id: input.id,
-            expected_version: input.expected_version,
-            name,
-            position: input.position,
-            is_active: input.is_active,
-            definition: body,
-        };
+        let setting = input.with_definition(name, body);
         let event = self.setting_event(caller, "sla_policy", &setting);
         let saved = self
             .store

@@ -259,35 +259,33 @@ impl Store {
         now: Timestamp,
     ) -> Result<Option<i64>, StoreError> {
         let mut tx = self.write().await?;
-        let ids: Vec<i64> = tx
+        let rows: Vec<(i64, Option<i64>)> = tx
             .rows(
-                "SELECT id FROM tickets WHERE id > $1 AND status IN ('new', 'open', 'pending', 'on_hold') \
-                 ORDER BY id LIMIT $2",
+                "SELECT id, sla_policy_id FROM tickets WHERE id > $1 \
+                 AND status IN ('new', 'open', 'pending', 'on_hold') ORDER BY id LIMIT $2",
                 &args![after, limit],
             )
             .await?
             .iter()
-            .map(|r| r.i64("id"))
-            .collect::<Result<_, _>>()?;
-        let Some(last) = ids.last().copied() else {
+            .map(|r| Ok((r.i64("id")?, r.opt_i64("sla_policy_id")?)))
+            .collect::<Result<_, StoreError>>()?;
+        let Some(last) = rows.last().map(|(id, _)| *id) else {
             return Ok(None);
         };
         let config = sla_config::load(&mut tx).await?;
         let mut events = Vec::new();
-        for id in ids {
+        for (id, policy) in rows {
             let current = ticket::load(&mut tx, TicketId(id)).await?;
-            let policy = tx
-                .row(
-                    "SELECT sla_policy_id FROM tickets WHERE id = $1",
-                    &args![id],
-                )
-                .await?
-                .map(|r| r.opt_i64("sla_policy_id"))
-                .transpose()?
-                .flatten();
-            let stepped =
-                sla_clock::step(&mut tx, &config, &current, policy, &[], &Actor::System, now)
-                    .await?;
+            let stepped = sla_clock::step(
+                &mut tx,
+                &config,
+                &current,
+                sla_clock::Prior::Stored { policy },
+                &[],
+                &Actor::System,
+                now,
+            )
+            .await?;
             sla_clock::set_urgency(&mut tx, current.id, &stepped.urgency).await?;
             events.extend(stepped.events);
         }

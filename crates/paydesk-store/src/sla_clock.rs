@@ -287,21 +287,34 @@ pub(crate) fn events_of(
         .collect()
 }
 
-/// Moves one ticket's clocks after a write at `now` and saves them. `current_policy` is
-/// the policy applied before (None for a new ticket).
+/// What a ticket had before a write.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Prior {
+    /// A new ticket: no policy, no clocks to read.
+    New,
+    /// A stored ticket and the policy applied to it.
+    Stored { policy: Option<i64> },
+}
+
+/// Moves one ticket's clocks after a write at `now` and saves them.
 pub(crate) async fn step(
     tx: &mut Tx,
     config: &SlaConfig,
     ticket: &Ticket,
-    current_policy: Option<i64>,
+    prior: Prior,
     happenings: &[Happening],
     actor: &Actor,
     now: Timestamp,
 ) -> Result<Stepped, StoreError> {
-    let before = if current_policy.is_some() || !config.is_empty() {
-        load(tx, ticket.id).await?
-    } else {
-        vec![]
+    let current_policy = match prior {
+        Prior::New => None,
+        Prior::Stored { policy } => policy,
+    };
+    let before = match prior {
+        Prior::Stored { policy } if policy.is_some() || !config.is_empty() => {
+            load(tx, ticket.id).await?
+        }
+        _ => vec![],
     };
     if config.is_empty() && before.iter().all(|c| !c.is_active()) && current_policy.is_none() {
         return Ok(Stepped {

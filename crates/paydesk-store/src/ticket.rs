@@ -209,7 +209,9 @@ async fn keep_clocks(
         tx,
         &config,
         ticket,
-        was.policy_id,
+        sla_clock::Prior::Stored {
+            policy: was.policy_id,
+        },
         &sla_clock::happenings(message),
         &actor,
         ticket.updated_at,

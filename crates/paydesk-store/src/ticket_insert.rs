@@ -188,7 +188,8 @@ async fn start_clocks(
         // A ticket that arrives with a history (imports, demo data) starts its clocks at
         // its last activity, so its SLA events follow that history in the log.
         let at = ticket.updated_at.max(ticket.created_at);
-        let stepped = sla_clock::step(tx, &config, &ticket, None, &[], &actor, at).await?;
+        let stepped =
+            sla_clock::step(tx, &config, &ticket, sla_clock::Prior::New, &[], &actor, at).await?;
         if stepped.urgency != sla_clock::Urgency::NONE {
             sla_clock::set_urgency(tx, ticket.id, &stepped.urgency).await?;
         }
