@@ -70,6 +70,24 @@ crate::label_enum!(
         QueueChanged = "queue_changed",
         /// An agent's presence changed (online, away, offline). Audit only: no ticket.
         PresenceChanged = "presence_changed",
+        /// A ticket was linked to a payment object or an incident (or unlinked):
+        /// `{kind, object_id, linked, reason}` (reason: manual, mention, rule).
+        PaymentLinked = "payment_linked",
+        /// A refund was asked for: `{refund_id, amount, currency, needs_approval}`.
+        RefundRequested = "refund_requested",
+        /// A refund was approved or rejected: `{refund_id, approved, note}`.
+        RefundDecided = "refund_decided",
+        /// A refund was executed through its connector, or failed: `{refund_id, state,
+        /// connector, gateway_ref}`.
+        RefundExecuted = "refund_executed",
+        /// Evidence was added to or removed from a dispute: `{dispute_id, evidence_id, kind}`.
+        DisputeEvidence = "dispute_evidence",
+        /// A dispute was answered (evidence submitted, or accepted) or its outcome recorded:
+        /// `{dispute_id, action, status, amount_won, amount_lost}`.
+        DisputeWorked = "dispute_worked",
+        /// An incident was declared, proposed, updated or resolved: `{incident_id, action,
+        /// status, severity}`.
+        IncidentChanged = "incident_changed",
     }
 );
 

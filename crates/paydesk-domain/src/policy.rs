@@ -44,6 +44,18 @@ crate::label_enum!(
         AgentRead = "agent_read",
         /// Set agents' skills, capacity, team and presence; create teams.
         AgentManage = "agent_manage",
+        /// See transactions, payouts, refunds, disputes and incidents, and link them to tickets.
+        PaymentRead = "payment_read",
+        /// Load transactions, payouts and payment events (by API or import).
+        PaymentWrite = "payment_write",
+        /// Ask for a refund from a ticket.
+        RefundRequest = "refund_request",
+        /// Approve or reject another person's refund (maker-checker).
+        RefundApprove = "refund_approve",
+        /// Work disputes: evidence, packets, submission, outcomes.
+        DisputeWork = "dispute_work",
+        /// Declare, update and resolve incidents; accept proposed ones.
+        IncidentManage = "incident_manage",
     }
 );
 
@@ -58,6 +70,10 @@ crate::label_enum!(
         Intake = "intake",
         Webhooks = "webhooks",
         ReportsRead = "reports:read",
+        /// Read payment objects (transactions, payouts, refunds, disputes, incidents).
+        PaymentsRead = "payments:read",
+        /// Load transactions, payouts and payment events.
+        PaymentsWrite = "payments:write",
     }
 );
 
@@ -153,6 +169,25 @@ pub const MATRIX: &[(Action, &[Role])] = &[
     ),
     (A::AgentRead, &[R::Lead, R::Admin]),
     (A::AgentManage, &[R::Lead, R::Admin]),
+    (
+        A::PaymentRead,
+        &[
+            R::Agent,
+            R::BpoAgent,
+            R::Lead,
+            R::QaAnalyst,
+            R::Finance,
+            R::Admin,
+        ],
+    ),
+    (A::PaymentWrite, &[R::Finance, R::Admin]),
+    (
+        A::RefundRequest,
+        &[R::Agent, R::BpoAgent, R::Lead, R::Finance, R::Admin],
+    ),
+    (A::RefundApprove, &[R::Finance, R::Admin]),
+    (A::DisputeWork, &[R::Agent, R::Lead, R::Finance, R::Admin]),
+    (A::IncidentManage, &[R::Lead, R::Admin]),
 ];
 
 /// The scope an API token needs for an action; `None`: no token may do it.
@@ -167,6 +202,8 @@ pub fn scope_for(action: Action) -> Option<Scope> {
         A::CustomerWrite => Some(Scope::CustomersWrite),
         A::ReportRead => Some(Scope::ReportsRead),
         A::QueueRead => Some(Scope::TicketsRead),
+        A::PaymentRead => Some(Scope::PaymentsRead),
+        A::PaymentWrite => Some(Scope::PaymentsWrite),
         A::QueueManage
         | A::TicketClaim
         | A::PresenceSet
@@ -177,7 +214,11 @@ pub fn scope_for(action: Action) -> Option<Scope> {
         | A::UserManage
         | A::TokenManage
         | A::ConfigManage
-        | A::AuditRead => None,
+        | A::AuditRead
+        | A::RefundRequest
+        | A::RefundApprove
+        | A::DisputeWork
+        | A::IncidentManage => None,
     }
 }
 

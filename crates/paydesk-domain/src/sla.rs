@@ -19,7 +19,8 @@ mod tests;
 
 pub use clock::{ClockState, SlaClock};
 pub use evaluate::{
-    Happening, SlaChange, SlaOutcome, TicketFacts, TimerKind, evaluate, fire, urgency,
+    DisputeDeadline, Happening, SlaChange, SlaOutcome, TicketFacts, TimerKind, evaluate, fire,
+    urgency,
 };
 pub use policy::{Pause, PolicyConditions, PolicySpec, SlaPolicy, Target};
 
@@ -41,6 +42,10 @@ crate::label_enum!(
         PeriodicUpdate = "periodic_update",
         /// From creation to solved (a reopened ticket's clock goes on where it stopped).
         Resolution = "resolution",
+        /// From a dispute's opening to the date its evidence is due at the gateway: an
+        /// absolute deadline set by the card network, not by a policy, counted in calendar
+        /// time and never paused. Met when the dispute is answered.
+        DisputeResponse = "dispute_response",
     }
 );
 

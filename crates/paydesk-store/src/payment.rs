@@ -11,7 +11,8 @@ use crate::error::StoreError;
 use crate::sql::{Engine, Tx};
 use crate::ticket::TicketRecord;
 use crate::webhook_event::{self, NewWebhookEvent};
-use crate::{Store, args, event, message, payment_object, ticket};
+use crate::{Store, args, event, message, payment_object, sla_clock, ticket};
+use paydesk_domain::Actor;
 use paydesk_domain::event::NewEvent;
 use paydesk_domain::message::NewMessage;
 use paydesk_domain::payment::follow_up::{LinkedTicket, QueueKey};
@@ -140,9 +141,16 @@ impl PaymentWork {
         payment_object::save_transaction(&mut self.tx, t).await
     }
 
-    /// Saves a dispute (id 0: a new one). Errors as [`PaymentWork::save_transaction`].
+    /// Saves a dispute (id 0: a new one), and moves the dispute deadline clock of the
+    /// ticket working it. Errors as [`PaymentWork::save_transaction`].
     pub async fn save_dispute(&mut self, d: &Dispute) -> Result<Dispute, StoreError> {
-        payment_object::save_dispute(&mut self.tx, d).await
+        let saved = payment_object::save_dispute(&mut self.tx, d).await?;
+        if let Some(ticket) = saved.ticket_id {
+            let events =
+                sla_clock::restep(&mut self.tx, ticket, &Actor::System, d.updated_at).await?;
+            self.events.extend(events);
+        }
+        Ok(saved)
     }
 
     /// Saves a payout (id 0: a new one). Errors as [`PaymentWork::save_transaction`].

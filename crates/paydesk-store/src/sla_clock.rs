@@ -13,8 +13,10 @@ use crate::{args, sql};
 use paydesk_domain::Actor;
 use paydesk_domain::event::{EventKind, NewEvent};
 use paydesk_domain::message::{Author, NewMessage, Visibility};
+use paydesk_domain::payment::DisputeStatus;
 use paydesk_domain::sla::{
-    ClockState, Happening, SlaChange, SlaClock, SlaOutcome, TicketFacts, TimerKind, evaluate,
+    ClockState, DisputeDeadline, Happening, SlaChange, SlaClock, SlaOutcome, TicketFacts,
+    TimerKind, evaluate,
 };
 use paydesk_domain::ticket::Ticket;
 use paydesk_domain::{TicketId, Timestamp};
@@ -76,8 +78,50 @@ pub(crate) struct Stepped {
     pub events: Vec<NewEvent>,
 }
 
+/// The deadline of the disputes a ticket works: the earliest due date among those still
+/// needing an answer; answered when it works disputes and none needs one (or none has a
+/// due date). `None` when it works none.
+async fn dispute_deadline(
+    tx: &mut Tx,
+    ticket: TicketId,
+) -> Result<Option<DisputeDeadline>, StoreError> {
+    let rows = tx
+        .rows(
+            "SELECT status, due_at, created_at FROM disputes WHERE ticket_id = $1",
+            &args![ticket.0],
+        )
+        .await?;
+    let mut deadline: Option<DisputeDeadline> = None;
+    for r in &rows {
+        let status: DisputeStatus = r.label("status")?;
+        let opened_at = Timestamp(r.i64("created_at")?);
+        let due = r.opt_i64("due_at")?.map(Timestamp);
+        let next = match due {
+            Some(due_at) if status.needs_response() => DisputeDeadline {
+                opened_at,
+                due_at,
+                answered: false,
+            },
+            _ => DisputeDeadline {
+                opened_at,
+                due_at: due.unwrap_or(opened_at),
+                answered: true,
+            },
+        };
+        deadline = Some(match deadline {
+            Some(d) if (d.answered, d.due_at) <= (next.answered, next.due_at) => d,
+            _ => next,
+        });
+    }
+    Ok(deadline)
+}
+
 /// Facts the ticket row does not hold: its customer's tier and its queue's vendor.
-async fn facts(tx: &mut Tx, t: &Ticket) -> Result<TicketFacts, StoreError> {
+async fn facts(
+    tx: &mut Tx,
+    t: &Ticket,
+    dispute: Option<DisputeDeadline>,
+) -> Result<TicketFacts, StoreError> {
     let tier = match t.customer_id {
         Some(c) => tx
             .row("SELECT tier FROM customers WHERE id = $1", &args![c.0])
@@ -105,6 +149,7 @@ async fn facts(tx: &mut Tx, t: &Ticket) -> Result<TicketFacts, StoreError> {
         queue_id: t.queue_id,
         vendor_id,
         customer_tier: tier,
+        dispute,
     })
 }
 
@@ -310,19 +355,28 @@ pub(crate) async fn step(
         Prior::New => None,
         Prior::Stored { policy } => policy,
     };
+    // A new ticket works no dispute yet: disputes are tied to tickets after they exist.
+    let dispute = match prior {
+        Prior::New => None,
+        Prior::Stored { .. } => dispute_deadline(tx, ticket.id).await?,
+    };
     let before = match prior {
-        Prior::Stored { policy } if policy.is_some() || !config.is_empty() => {
+        Prior::Stored { policy } if policy.is_some() || !config.is_empty() || dispute.is_some() => {
             load(tx, ticket.id).await?
         }
         _ => vec![],
     };
-    if config.is_empty() && before.iter().all(|c| !c.is_active()) && current_policy.is_none() {
+    if config.is_empty()
+        && dispute.is_none()
+        && before.iter().all(|c| !c.is_active())
+        && current_policy.is_none()
+    {
         return Ok(Stepped {
             urgency: Urgency::NONE,
             events: vec![],
         });
     }
-    let facts = facts(tx, ticket).await?;
+    let facts = facts(tx, ticket, dispute).await?;
     let outcome = evaluate(
         &config.policies,
         current_policy,
@@ -337,6 +391,39 @@ pub(crate) async fn step(
         urgency: Urgency::of(&outcome),
         events: events_of(ticket.id, &outcome.changes, actor, now),
     })
+}
+
+/// Moves a stored ticket's clocks when something beside the ticket changed (a dispute it
+/// works got a due date, was answered or moved on), writes its SLA columns and returns the
+/// events to append.
+pub(crate) async fn restep(
+    tx: &mut Tx,
+    ticket: TicketId,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<Vec<NewEvent>, StoreError> {
+    let config = crate::sla_config::load(tx).await?;
+    let policy = tx
+        .row(
+            "SELECT sla_policy_id FROM tickets WHERE id = $1",
+            &args![ticket.0],
+        )
+        .await?
+        .ok_or(StoreError::NotFound { entity: "ticket" })?
+        .opt_i64("sla_policy_id")?;
+    let current = crate::ticket::load(tx, ticket).await?;
+    let stepped = step(
+        tx,
+        &config,
+        &current,
+        Prior::Stored { policy },
+        &[],
+        actor,
+        now,
+    )
+    .await?;
+    set_urgency(tx, ticket, &stepped.urgency).await?;
+    Ok(stepped.events)
 }
 
 /// Writes a ticket's SLA columns.

@@ -79,6 +79,19 @@ impl SlaClock {
         }
     }
 
+    /// A clock for a fixed deadline: running from `opened_at`, due at `due_at`, in
+    /// calendar time.
+    #[must_use]
+    pub fn deadline(metric: Metric, opened_at: Timestamp, due_at: Timestamp) -> Self {
+        Self::start(
+            metric,
+            None,
+            due_at.since(opened_at).max(0),
+            None,
+            opened_at,
+        )
+    }
+
     /// Whether the clock is counting.
     #[must_use]
     pub fn is_running(&self) -> bool {

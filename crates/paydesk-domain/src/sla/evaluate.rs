@@ -24,6 +24,19 @@ pub struct TicketFacts {
     /// The vendor of the ticket's queue.
     pub vendor_id: Option<VendorId>,
     pub customer_tier: Option<Tier>,
+    /// The deadline of the dispute the ticket works, if it works one.
+    pub dispute: Option<DisputeDeadline>,
+}
+
+/// A dispute's evidence deadline, as the ticket working it sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DisputeDeadline {
+    /// When the dispute (or its current stage) opened.
+    pub opened_at: Timestamp,
+    /// When the gateway stops taking evidence.
+    pub due_at: Timestamp,
+    /// The desk answered it (submitted evidence or accepted), or it closed.
+    pub answered: bool,
 }
 
 /// Something that just happened to the ticket, besides its fields changing.
@@ -98,7 +111,10 @@ pub fn evaluate(
         });
     }
     // Targets first: from this moment the matching policy's targets count.
-    for clock in clocks.iter_mut().filter(|c| c.is_active()) {
+    for clock in clocks
+        .iter_mut()
+        .filter(|c| c.is_active() && c.metric != Metric::DisputeResponse)
+    {
         let target = policy.and_then(|p| p.spec.target(clock.metric, facts.priority));
         match target {
             None => clock.end(
@@ -166,6 +182,7 @@ pub fn evaluate(
             }
         }
     }
+    dispute_clock(&mut clocks, facts.dispute, &mut ended, now);
     // Metrics that never had a clock start where the ticket's state says they should.
     if facts.status.is_unresolved() && find(&mut clocks, Metric::Resolution).is_none() {
         clocks.extend(start(Metric::Resolution));
@@ -176,6 +193,10 @@ pub fn evaluate(
     for clock in &mut clocks {
         let time = calendars.time(clock.calendar_id);
         if facts.status.is_unresolved() {
+            if clock.metric == Metric::DisputeResponse {
+                // A network's deadline runs whatever the ticket's status.
+                continue;
+            }
             if clock.metric == Metric::Resolution && clock.state == ClockState::Achieved {
                 // Reopened: the resolution clock goes on where it stopped.
                 clock.state = ClockState::Paused;
@@ -220,6 +241,51 @@ pub fn evaluate(
         clocks,
         policy_id,
         changes,
+    }
+}
+
+/// Keeps the dispute deadline's clock in step with the dispute: started at the dispute's
+/// opening with the time up to its due date as target, moved when the gateway moves the
+/// date, met when the dispute is answered, dropped when the ticket no longer works one.
+fn dispute_clock(
+    clocks: &mut Vec<SlaClock>,
+    dispute: Option<DisputeDeadline>,
+    ended: &mut Vec<(Metric, Option<Timestamp>)>,
+    now: Timestamp,
+) {
+    let metric = Metric::DisputeResponse;
+    let time = super::AlwaysOpen;
+    match (dispute, find(clocks, metric)) {
+        (Some(d), None) if !d.answered => {
+            clocks.push(SlaClock::deadline(metric, d.opened_at, d.due_at))
+        }
+        (Some(d), Some(c)) if c.is_active() => {
+            if d.answered {
+                ended.push((metric, c.due_at));
+                c.end(ClockState::Achieved, &time, now);
+            } else if c.started_at.plus_millis(c.target_ms) != d.due_at {
+                c.target_ms = d.due_at.since(c.started_at).max(0);
+            }
+        }
+        (Some(d), Some(c)) if !d.answered => {
+            let same = c.started_at.plus_millis(c.target_ms) == d.due_at;
+            if same && c.state == ClockState::Achieved {
+                return;
+            }
+            // A new stage (pre-arbitration, arbitration) brings a new deadline; a ticket
+            // reopened on an unanswered dispute takes its deadline up again.
+            let opened = if same {
+                c.started_at
+            } else {
+                now.min(d.due_at)
+            };
+            let (cycle, breached) = (c.cycle + 1, c.breached_at.filter(|_| same));
+            *c = SlaClock::deadline(metric, opened, d.due_at);
+            c.cycle = cycle;
+            c.breached_at = breached;
+        }
+        (None, Some(c)) if c.is_active() => c.end(ClockState::Cancelled, &time, now),
+        _ => {}
     }
 }
 

@@ -52,6 +52,7 @@ fn facts(status: Status) -> TicketFacts {
         queue_id: None,
         vendor_id: None,
         customer_tier: Some(Tier::Standard),
+        dispute: None,
     }
 }
 
@@ -367,5 +368,108 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+mod dispute {
+    use super::*;
+
+    const DAY: i64 = 24 * 60;
+
+    fn disputed(status: Status, due: i64, answered: bool) -> TicketFacts {
+        TicketFacts {
+            dispute: Some(DisputeDeadline {
+                opened_at: at(0),
+                due_at: at(due),
+                answered,
+            }),
+            ..facts(status)
+        }
+    }
+
+    #[test]
+    fn a_dispute_deadline_runs_without_any_policy_and_leads_the_queue_order() {
+        let mut desk = Desk::new(vec![]);
+        desk.step(&disputed(Status::New, 30 * DAY, false), &[], at(60));
+        let c = desk.clock(Metric::DisputeResponse);
+        assert_eq!(c.state, ClockState::Running);
+        assert_eq!(c.started_at, at(0), "counted from the dispute's opening");
+        assert_eq!(c.due_at, Some(at(30 * DAY)));
+        assert_eq!(c.warn_at, Some(at(30 * DAY * 3 / 4)));
+        assert_eq!(urgency(&desk.clocks), (Some(at(30 * DAY)), false, false));
+    }
+
+    #[test]
+    fn pending_and_on_hold_never_pause_a_network_deadline() {
+        let mut desk = Desk::new(standard());
+        desk.step(&disputed(Status::New, 20 * DAY, false), &[], at(0));
+        for status in [Status::Pending, Status::OnHold] {
+            desk.step(&disputed(status, 20 * DAY, false), &[], at(DAY));
+            let c = desk.clock(Metric::DisputeResponse);
+            assert_eq!(c.state, ClockState::Running, "{status}");
+            assert_eq!(c.due_at, Some(at(20 * DAY)));
+        }
+    }
+
+    #[test]
+    fn answering_in_time_meets_it_and_late_records_the_breach() {
+        let mut desk = Desk::new(vec![]);
+        desk.step(&disputed(Status::Open, 10 * DAY, false), &[], at(0));
+        desk.step(&disputed(Status::Open, 10 * DAY, true), &[], at(DAY));
+        let c = desk.clock(Metric::DisputeResponse);
+        assert_eq!((c.state, c.breached_at), (ClockState::Achieved, None));
+
+        let mut late = Desk::new(vec![]);
+        late.step(&disputed(Status::Open, 10 * DAY, false), &[], at(0));
+        late.step(&disputed(Status::Open, 10 * DAY, true), &[], at(11 * DAY));
+        assert_eq!(
+            late.changes,
+            vec![SlaChange::Breached {
+                metric: Metric::DisputeResponse,
+                due_at: at(10 * DAY)
+            }]
+        );
+    }
+
+    #[test]
+    fn a_moved_due_date_moves_the_clock_and_its_breach_fires_once() {
+        let mut desk = Desk::new(vec![]);
+        desk.step(&disputed(Status::Open, 10 * DAY, false), &[], at(0));
+        desk.step(&disputed(Status::Open, 7 * DAY, false), &[], at(60));
+        assert_eq!(
+            desk.clock(Metric::DisputeResponse).due_at,
+            Some(at(7 * DAY))
+        );
+        let mut c = desk.clock(Metric::DisputeResponse).clone();
+        assert!(fire(&mut c, TimerKind::Breach, at(7 * DAY)).is_some());
+        assert_eq!(fire(&mut c, TimerKind::Breach, at(7 * DAY + 1)), None);
+    }
+
+    #[test]
+    fn a_new_stage_starts_a_new_deadline_and_no_dispute_drops_it() {
+        let mut desk = Desk::new(vec![]);
+        desk.step(&disputed(Status::Open, 10 * DAY, false), &[], at(0));
+        desk.step(&disputed(Status::Open, 10 * DAY, true), &[], at(DAY));
+        // Pre-arbitration: the dispute needs an answer again, by a later date.
+        desk.step(&disputed(Status::Open, 40 * DAY, false), &[], at(30 * DAY));
+        let c = desk.clock(Metric::DisputeResponse);
+        assert_eq!((c.state, c.cycle), (ClockState::Running, 1));
+        assert_eq!((c.started_at, c.due_at), (at(30 * DAY), Some(at(40 * DAY))));
+        desk.step(&facts(Status::Open), &[], at(31 * DAY));
+        assert_eq!(
+            desk.clock(Metric::DisputeResponse).state,
+            ClockState::Cancelled
+        );
+    }
+
+    #[test]
+    fn evaluating_again_changes_nothing() {
+        let mut desk = Desk::new(standard());
+        let f = disputed(Status::Open, 10 * DAY, false);
+        desk.step(&f, &[], at(0));
+        let before = desk.clocks.clone();
+        desk.step(&f, &[], at(5));
+        assert_eq!(desk.clocks, before);
+        assert!(desk.changes.is_empty());
     }
 }
