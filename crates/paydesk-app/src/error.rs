@@ -65,6 +65,9 @@ pub enum AppError {
         "this chat session has ended (idle too long); start a new session with POST /api/v1/chat/sessions"
     )]
     ChatEnded,
+    /// A dispute move its status or amounts do not allow.
+    #[error(transparent)]
+    Dispute(#[from] paydesk_domain::payment::dispute_case::MoveError),
 }
 
 impl AppError {
@@ -88,6 +91,7 @@ impl AppError {
             Self::Unauthenticated => "unauthenticated",
             Self::RateLimited { .. } => "rate_limited",
             Self::ChatEnded => "chat_ended",
+            Self::Dispute(e) => e.code(),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod caller;
 pub mod clock;
 pub mod customers;
 pub mod demo;
+pub mod disputes;
 pub mod error;
 pub mod password;
 pub mod privacy;

@@ -9,11 +9,13 @@
 //! read about it.
 
 mod diff;
+pub mod dispute_case;
 pub mod fact;
 pub mod follow_up;
 pub mod merge;
 mod money;
 pub mod notice;
+pub mod packet;
 pub mod reason_code;
 pub mod refund;
 pub mod stripe;

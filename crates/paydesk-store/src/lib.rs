@@ -15,6 +15,7 @@ mod agent;
 mod chat_session;
 mod claim;
 mod customer;
+mod dispute;
 pub mod erasure;
 mod event;
 pub mod group_commit;
@@ -49,6 +50,9 @@ pub use access::{
 pub use audit::{AuditRecord, ChainBreak, ChainReport};
 pub use claim::{Assignment, Claimed};
 pub use customer::CustomerFilter;
+pub use dispute::{
+    DisputeAnswer, DisputeFilter, DisputeMove, DisputeRecord, EvidenceItem, NewEvidence,
+};
 pub use engine::AppliedMigration;
 pub use error::StoreError;
 pub use event::actor_columns;

@@ -12,7 +12,7 @@ use paydesk_domain::{CustomerId, TicketId, Timestamp};
 const TRANSACTION_COLUMNS: &str = "id, gateway, gateway_ref, kind, status, amount, currency, amount_refunded, \
      customer_id, order_id, failure_code, failure_message, card_brand, card_last4, created_at, updated_at";
 
-const DISPUTE_COLUMNS: &str = "id, gateway, gateway_ref, transaction_id, transaction_ref, customer_id, ticket_id, \
+pub(crate) const DISPUTE_COLUMNS: &str = "id, gateway, gateway_ref, transaction_id, transaction_ref, customer_id, ticket_id, \
      network, reason, network_reason_code, stage, status, amount, currency, due_at, funds_withdrawn_at, \
      funds_reinstated_at, created_at, updated_at";
 
@@ -50,7 +50,7 @@ fn transaction_from(row: &Row) -> Result<Transaction, StoreError> {
     })
 }
 
-fn dispute_from(row: &Row) -> Result<Dispute, StoreError> {
+pub(crate) fn dispute_from(row: &Row) -> Result<Dispute, StoreError> {
     Ok(Dispute {
         id: DisputeId(row.i64("id")?),
         gateway: row.text("gateway")?,

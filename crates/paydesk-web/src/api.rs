@@ -4,6 +4,8 @@ pub mod agents;
 pub mod chat;
 pub mod customers;
 pub mod deliveries;
+pub mod dispute_dto;
+pub mod disputes;
 pub mod dto;
 pub mod health;
 pub mod mail;
@@ -35,6 +37,7 @@ pub fn routes() -> Router<App> {
         .merge(chat::routes())
         .merge(deliveries::routes())
         .merge(sla::routes())
+        .merge(disputes::routes())
         .merge(queues::routes())
         .merge(work::routes())
         .merge(agents::routes())

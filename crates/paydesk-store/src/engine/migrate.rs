@@ -62,6 +62,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0008_routing.sql"),
         postgres: include_str!("../../migrations/postgres/0008_routing.sql"),
     },
+    Migration {
+        version: 12,
+        name: "dispute_work",
+        sqlite: include_str!("../../migrations/sqlite/0012_dispute_work.sql"),
+        postgres: include_str!("../../migrations/postgres/0012_dispute_work.sql"),
+    },
 ];
 
 /// How many migrations this build knows.
