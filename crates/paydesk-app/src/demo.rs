@@ -19,6 +19,7 @@ mod card;
 mod chance;
 mod country;
 mod customer;
+mod disputes;
 mod history;
 mod intake;
 mod life;
@@ -237,6 +238,7 @@ impl App {
         }
         // After the history, so the routing loop hands out only what is still open.
         routing::set_up(&self.store, &desk, opts.end).await?;
+        disputes::set_up(self).await?;
         Ok(summary)
     }
 }

@@ -251,6 +251,44 @@ async fn demo_fills_an_empty_desk(store: Store) {
             .all(|a| a.load <= a.profile.capacity.max(a.load))
     );
 
+    // The dispute tickets carry their disputes: decided ones won and lost, open ones
+    // running their deadline clock.
+    let sys_disputes = app
+        .disputes(
+            &paydesk_app::Caller::system(),
+            &paydesk_store::DisputeFilter::default(),
+            &paydesk_store::PageRequest::first(200),
+        )
+        .await
+        .unwrap();
+    let by_status: BTreeSet<_> = sys_disputes
+        .items
+        .iter()
+        .map(|d| d.dispute.status.as_str())
+        .collect();
+    for status in ["won", "lost"] {
+        assert!(by_status.contains(status), "{status} in {by_status:?}");
+    }
+    assert!(
+        by_status.contains("needs_response") || by_status.contains("warning_needs_response"),
+        "{by_status:?}"
+    );
+    let open = sys_disputes
+        .items
+        .iter()
+        .find(|d| d.dispute.status.needs_response())
+        .unwrap();
+    let clocks = store
+        .ticket_clocks(open.dispute.ticket_id.unwrap())
+        .await
+        .unwrap();
+    assert!(
+        clocks
+            .iter()
+            .any(|c| c.metric == paydesk_domain::sla::Metric::DisputeResponse),
+        "{clocks:?}"
+    );
+
     let again = app.generate_demo(&opts, &|_, _| {}).await;
     assert!(
         matches!(&again, Err(AppError::Invalid { field, .. }) if field == "database"),
