@@ -65,6 +65,12 @@ pub enum AppError {
         "this chat session has ended (idle too long); start a new session with POST /api/v1/chat/sessions"
     )]
     ChatEnded,
+    /// The incident's status does not allow this (it is over, or still a proposal).
+    #[error("the incident is {status}; {hint}")]
+    IncidentState {
+        status: &'static str,
+        hint: &'static str,
+    },
 }
 
 impl AppError {
@@ -88,6 +94,7 @@ impl AppError {
             Self::Unauthenticated => "unauthenticated",
             Self::RateLimited { .. } => "rate_limited",
             Self::ChatEnded => "chat_ended",
+            Self::IncidentState { .. } => "incident_state",
         }
     }
 

@@ -62,6 +62,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0008_routing.sql"),
         postgres: include_str!("../../migrations/postgres/0008_routing.sql"),
     },
+    Migration {
+        version: 10,
+        name: "incidents",
+        sqlite: include_str!("../../migrations/sqlite/0010_incidents.sql"),
+        postgres: include_str!("../../migrations/postgres/0010_incidents.sql"),
+    },
 ];
 
 /// How many migrations this build knows.
