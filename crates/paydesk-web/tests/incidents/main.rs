@@ -1,0 +1,561 @@
+//! Incidents and payment health over HTTP, on both engines: each route's success codes,
+//! and the problem documents (status, stable code, field at fault) of what it refuses.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+use axum::http::StatusCode;
+use common::{Api, Call, Reply, T0, sign_in};
+use paydesk_app::{App, Caller};
+use paydesk_domain::Timestamp;
+use paydesk_domain::role::Role;
+use paydesk_store::Store;
+use paydesk_testkit::on_both_engines;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "a long enough passphrase";
+
+struct Person {
+    cookie: String,
+    csrf: String,
+}
+
+impl Person {
+    async fn send(&self, api: &Api, call: Call) -> Reply {
+        let call = call
+            .header("cookie", self.cookie.clone())
+            .header("x-csrf-token", self.csrf.clone());
+        api.send(call.into_request()).await
+    }
+}
+
+async fn person(api: &Api, app: &App, name: &str, role: Role) -> Person {
+    let email = format!("{name}@desk.example");
+    app.add_user(&Caller::system(), &email, name, role, None, Some(PASSWORD))
+        .await
+        .unwrap();
+    let (cookie, csrf) = sign_in(api, &email, PASSWORD).await;
+    Person { cookie, csrf }
+}
+
+/// Asserts a problem document with `status`, `code` and, when given, `field`.
+fn problem(reply: &Reply, status: StatusCode, code: &str, field: Option<&str>) {
+    assert_eq!(reply.status, status, "{}", reply.text());
+    assert_eq!(reply.content_type(), "application/problem+json");
+    let body = reply.json();
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status.as_u16());
+    assert!(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{body}"
+    );
+    if let Some(field) = field {
+        assert_eq!(body["field"], field, "{body}");
+    }
+}
+
+fn rfc3339(minutes: i64) -> String {
+    Timestamp(T0 + minutes * Timestamp::MINUTE).rfc3339()
+}
+
+async fn a_ticket(api: &Api, lead: &Person) -> String {
+    let body = json!({ "subject": "Card declined", "body": "My card was declined twice",
+                       "business_line": "buyer", "category": "payment_declined" });
+    let reply = lead.send(api, Call::post("/api/v1/tickets", body)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    reply.json()["number"].as_str().unwrap().to_string()
+}
+
+async fn incident_routes_answer_with_their_codes(store: Store) {
+    let api = Api::new(store.clone());
+    let app = App::new(store.clone(), api.clock.clone());
+    let lead = person(&api, &app, "lena", Role::Lead).await;
+    let agent = person(&api, &app, "ana", Role::Agent).await;
+    let number = a_ticket(&api, &lead).await;
+
+    let declare = json!({
+        "title": "Adyen declines card payments",
+        "severity": "sev2",
+        "scope": { "gateway": "adyen", "method": "card", "region": "EU", "started_at": rfc3339(-30) },
+        "rules": { "gateways": ["adyen"], "failure_codes": ["do_not_honor"] },
+        "public_summary": "Some card payments fail; we are on it."
+    });
+    let reply = agent
+        .send(&api, Call::post("/api/v1/incidents", declare.clone()))
+        .await;
+    problem(&reply, StatusCode::FORBIDDEN, "forbidden", None);
+    let reply = lead
+        .send(&api, Call::post("/api/v1/incidents", declare.clone()))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let created = reply.json();
+    assert_eq!(created["linked"], 0);
+    let incident = &created["incident"];
+    assert_eq!(incident["status"], "investigating");
+    assert_eq!(incident["scope"]["region"], "eu");
+    assert!(
+        incident["severity_meaning"]
+            .as_str()
+            .unwrap()
+            .starts_with("major")
+    );
+    let id = incident["id"].as_i64().unwrap();
+    let version = incident["version"].as_i64().unwrap();
+
+    // Refused declarations name the field.
+    let mut no_rules = declare.clone();
+    no_rules["rules"] = json!({});
+    let reply = lead
+        .send(&api, Call::post("/api/v1/incidents", no_rules))
+        .await;
+    problem(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("rules"),
+    );
+    let mut typo = declare.clone();
+    typo["rules"] = json!({ "gateway": ["adyen"] });
+    let reply = lead.send(&api, Call::post("/api/v1/incidents", typo)).await;
+    problem(&reply, StatusCode::BAD_REQUEST, "invalid_json", None);
+    let mut bad_time = declare.clone();
+    bad_time["scope"]["started_at"] = json!("yesterday");
+    let reply = lead
+        .send(&api, Call::post("/api/v1/incidents", bad_time))
+        .await;
+    problem(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("scope.started_at"),
+    );
+    let mut card = declare.clone();
+    card["rules"] = json!({ "failure_codes": ["4111111111111111"] });
+    let reply = lead.send(&api, Call::post("/api/v1/incidents", card)).await;
+    problem(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("rules.failure_codes"),
+    );
+    assert!(!reply.text().contains("4111111111111111"));
+
+    // Reads.
+    let reply = agent
+        .send(&api, Call::get("/api/v1/incidents?status=open"))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["items"].as_array().unwrap().len(), 1);
+    let reply = agent
+        .send(&api, Call::get("/api/v1/incidents?status=resolved"))
+        .await;
+    assert!(reply.json()["items"].as_array().unwrap().is_empty());
+    let reply = agent
+        .send(&api, Call::get("/api/v1/incidents?status=bogus"))
+        .await;
+    problem(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+        Some("status"),
+    );
+    let reply = agent
+        .send(&api, Call::get("/api/v1/incidents/999999"))
+        .await;
+    problem(&reply, StatusCode::NOT_FOUND, "not_found", None);
+    let reply = agent.send(&api, Call::get("/api/v1/incidents/nope")).await;
+    problem(&reply, StatusCode::NOT_FOUND, "not_found", None);
+
+    // Changes.
+    let patch = json!({ "severity": "sev1", "status": "identified", "version": version });
+    let reply = lead
+        .send(&api, Call::patch(format!("/api/v1/incidents/{id}"), patch))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["severity"], "sev1");
+    let stale = json!({ "title": "Again", "version": version });
+    let reply = lead
+        .send(&api, Call::patch(format!("/api/v1/incidents/{id}"), stale))
+        .await;
+    problem(&reply, StatusCode::CONFLICT, "version_conflict", None);
+    let resolved = json!({ "status": "resolved" });
+    let reply = lead
+        .send(
+            &api,
+            Call::patch(format!("/api/v1/incidents/{id}"), resolved),
+        )
+        .await;
+    problem(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("status"),
+    );
+    let reply = lead
+        .send(
+            &api,
+            Call::post(format!("/api/v1/incidents/{id}/match"), json!({})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let reply = lead
+        .send(
+            &api,
+            Call::post(format!("/api/v1/incidents/{id}/accept"), json!({})),
+        )
+        .await;
+    problem(&reply, StatusCode::CONFLICT, "incident_state", None);
+
+    // Links by hand.
+    let link = Call::post(
+        format!("/api/v1/incidents/{id}/tickets"),
+        json!({ "ticket": number }),
+    );
+    let reply = lead.send(&api, link).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let link = Call::post(
+        format!("/api/v1/incidents/{id}/tickets"),
+        json!({ "ticket": number }),
+    );
+    let reply = lead.send(&api, link).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["changed"], false);
+    let link = Call::post(
+        format!("/api/v1/incidents/{id}/tickets"),
+        json!({ "ticket": "PD-999999" }),
+    );
+    problem(
+        &lead.send(&api, link).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+        None,
+    );
+    let link = Call::post(
+        format!("/api/v1/incidents/{id}/tickets"),
+        json!({ "ticket": "soon" }),
+    );
+    problem(
+        &lead.send(&api, link).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("ticket"),
+    );
+    let reply = agent
+        .send(
+            &api,
+            Call::get(format!("/api/v1/tickets/{number}/incidents")),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let items = reply.json()["items"].clone();
+    assert_eq!(items[0]["incident"]["id"], id);
+    assert_eq!(items[0]["reason"], "manual");
+    let reply = agent
+        .send(&api, Call::get(format!("/api/v1/incidents/{id}/tickets")))
+        .await;
+    assert_eq!(reply.json()["items"][0]["number"], number.as_str());
+
+    // Updates need a key; a repeat answers 200 with the same update.
+    let update = json!({ "body": "We know; a fix is under way.", "public": true });
+    let call = Call::post(format!("/api/v1/incidents/{id}/updates"), update.clone());
+    let reply = lead.send(&api, call).await;
+    problem(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "invalid_header",
+        Some("Idempotency-Key"),
+    );
+    let keyed = || {
+        Call::post(format!("/api/v1/incidents/{id}/updates"), update.clone())
+            .header("idempotency-key", "u-1")
+    };
+    let reply = lead.send(&api, keyed()).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let first = reply.json();
+    assert_eq!(
+        (first["status"].as_str(), first["total"].as_i64()),
+        (Some("delivering"), Some(1))
+    );
+    let reply = lead.send(&api, keyed()).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["id"], first["id"]);
+    let other = Call::post(
+        format!("/api/v1/incidents/{id}/updates"),
+        json!({ "body": "Something else", "public": true }),
+    )
+    .header("idempotency-key", "u-1");
+    problem(
+        &lead.send(&api, other).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+        None,
+    );
+    let empty = Call::post(
+        format!("/api/v1/incidents/{id}/updates"),
+        json!({ "body": " " }),
+    )
+    .header("idempotency-key", "u-2");
+    problem(
+        &lead.send(&api, empty).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("body"),
+    );
+    app.deliver_incident_update(first["id"].as_i64().unwrap())
+        .await
+        .unwrap();
+    let detail = agent
+        .send(&api, Call::get(format!("/api/v1/incidents/{id}")))
+        .await
+        .json();
+    assert_eq!(detail["updates"][0]["sent"], 1);
+    assert_eq!(detail["updates"][0]["status"], "done");
+    let actions: Vec<&str> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "declared",
+        "status_changed",
+        "severity_changed",
+        "ticket_linked",
+        "update_posted",
+        "update_delivered",
+    ] {
+        assert!(
+            actions.contains(&action),
+            "{action} missing from {actions:?}"
+        );
+    }
+    assert_eq!(detail["timeline"][0]["actor"]["kind"], "user");
+
+    // Unlink, resolve, and nothing more to resolve.
+    let reply = lead
+        .send(
+            &api,
+            Call::delete(format!("/api/v1/incidents/{id}/tickets/{number}")),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["changed"], true);
+    let resolve = json!({ "solve_tickets": true });
+    let reply = lead
+        .send(
+            &api,
+            Call::post(format!("/api/v1/incidents/{id}/resolve"), resolve),
+        )
+        .await;
+    problem(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("message"),
+    );
+    let resolve = json!({ "message": "Fixed at the provider." });
+    let reply = lead
+        .send(
+            &api,
+            Call::post(format!("/api/v1/incidents/{id}/resolve"), resolve.clone()),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let body = reply.json();
+    assert_eq!(body["incident"]["status"], "resolved");
+    assert!(body["incident"]["scope"]["ended_at"].is_string());
+    assert_eq!(body["update"]["public"], false);
+    let reply = lead
+        .send(
+            &api,
+            Call::post(format!("/api/v1/incidents/{id}/resolve"), resolve),
+        )
+        .await;
+    problem(&reply, StatusCode::CONFLICT, "incident_state", None);
+    let reply = lead
+        .send(
+            &api,
+            Call::patch(format!("/api/v1/incidents/{id}"), json!({ "title": "x" })),
+        )
+        .await;
+    problem(&reply, StatusCode::CONFLICT, "incident_state", None);
+}
+
+fn event(gateway: &str, result: &str, code: Option<&str>, minutes_ago: i64) -> Value {
+    json!({ "gateway": gateway, "method": "card", "result": result, "code": code,
+            "latency_ms": 250, "at": rfc3339(-minutes_ago) })
+}
+
+async fn payment_health_routes_answer_with_their_codes(store: Store) {
+    let api = Api::new(store.clone());
+    let app = App::new(store.clone(), api.clock.clone());
+    let lead = person(&api, &app, "lena", Role::Lead).await;
+    let admin = person(&api, &app, "sam", Role::Admin).await;
+
+    // The integration (payments:write) loads attempts; bad items are refused one by one.
+    let mut events: Vec<Value> = (0..600)
+        .map(|i| {
+            let ok = i % 10 != 0;
+            event(
+                "adyen",
+                if ok { "success" } else { "decline" },
+                (!ok).then_some("do_not_honor"),
+                60 + i % 600,
+            )
+        })
+        .collect();
+    events.push(json!({ "gateway": "adyen", "method": "card" }));
+    events.push(json!("not an object"));
+    let mut late = event("adyen", "success", None, 0);
+    late["latency_ms"] = json!("slow");
+    events.push(late);
+    let reply = api
+        .send(Call::post("/api/v1/payment-events", json!({ "events": events })).into_request())
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let body = reply.json();
+    assert_eq!(body["accepted"], 600);
+    let refused = body["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 3);
+    assert_eq!(refused[0]["index"], 600);
+    assert_eq!(refused[2]["field"], "latency_ms");
+    let drop: Vec<Value> = (0..60)
+        .map(|i| {
+            if i % 4 == 0 {
+                event("adyen", "success", None, i % 10)
+            } else {
+                event("adyen", "decline", Some("issuer_unavailable"), i % 10)
+            }
+        })
+        .collect();
+    let reply = api
+        .send(Call::post("/api/v1/payment-events", json!({ "events": drop })).into_request())
+        .await;
+    assert_eq!(reply.json()["accepted"], 60, "{}", reply.text());
+    let too_many: Vec<Value> = (0..1_001)
+        .map(|_| event("adyen", "success", None, 1))
+        .collect();
+    let reply = api
+        .send(Call::post("/api/v1/payment-events", json!({ "events": too_many })).into_request())
+        .await;
+    problem(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("events"),
+    );
+    let reply = lead
+        .send(
+            &api,
+            Call::post("/api/v1/payment-events", json!({ "events": [] })),
+        )
+        .await;
+    problem(&reply, StatusCode::FORBIDDEN, "forbidden", None);
+
+    // The health view, and the check proposing one incident.
+    let reply = lead.send(&api, Call::get("/api/v1/payment-health")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let health = reply.json();
+    let adyen = &health["items"][0];
+    assert_eq!(adyen["gateway"], "adyen");
+    assert_eq!(adyen["state"], "failing", "{adyen}");
+    assert_eq!(adyen["last_15_minutes"]["attempts"], 60);
+    assert_eq!(adyen["last_24_hours"]["attempts"], 660);
+    assert_eq!(adyen["top_codes"][0]["code"], "issuer_unavailable");
+    let reply = lead
+        .send(&api, Call::post("/api/v1/payment-health/check", json!({})))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let proposed = reply.json()["proposed"].clone();
+    assert_eq!(proposed.as_array().unwrap().len(), 1);
+    assert_eq!(proposed[0]["status"], "proposed");
+    let reply = lead
+        .send(&api, Call::post("/api/v1/payment-health/check", json!({})))
+        .await;
+    assert!(reply.json()["proposed"].as_array().unwrap().is_empty());
+    let id = proposed[0]["id"].as_i64().unwrap();
+    let reply = lead
+        .send(
+            &api,
+            Call::post(
+                format!("/api/v1/incidents/{id}/dismiss"),
+                json!({ "reason": "a test" }),
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["status"], "dismissed");
+    let reply = lead
+        .send(
+            &api,
+            Call::post(format!("/api/v1/incidents/{id}/accept"), json!({})),
+        )
+        .await;
+    problem(&reply, StatusCode::CONFLICT, "incident_state", None);
+
+    // Objectives: admins only, checked field by field.
+    let reply = lead
+        .send(&api, Call::get("/api/v1/payment-objectives"))
+        .await;
+    problem(&reply, StatusCode::FORBIDDEN, "forbidden", None);
+    let reply = admin
+        .send(&api, Call::get("/api/v1/payment-objectives"))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["default"]["success_rate"], 0.8);
+    let put =
+        |body: Value| Call::new(axum::http::Method::PUT, "/api/v1/payment-objectives").json(body);
+    let good = json!({ "default": { "success_rate": 0.85, "p95_latency_ms": 2500 },
+                       "overrides": [{ "gateway": "adyen", "method": "card", "success_rate": 0.9, "p95_latency_ms": 2000 }] });
+    let reply = admin.send(&api, put(good)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["overrides"][0]["success_rate"], 0.9);
+    let bad = json!({ "default": { "success_rate": 0.85, "p95_latency_ms": 0 } });
+    problem(
+        &admin.send(&api, put(bad)).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("default.p95_latency_ms"),
+    );
+    let bad = json!({ "default": { "success_rate": 0.85, "p95_latency_ms": 2500 },
+                      "overrides": [{ "gateway": "no way", "method": "card", "success_rate": 0.9, "p95_latency_ms": 2000 }] });
+    problem(
+        &admin.send(&api, put(bad)).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("overrides[0].gateway"),
+    );
+
+    // Documented in the OpenAPI document.
+    let doc = api
+        .send(Call::get("/api/v1/openapi.json").into_request())
+        .await
+        .json();
+    for (path, method) in [
+        ("/api/v1/incidents", "post"),
+        ("/api/v1/incidents/{id}", "patch"),
+        ("/api/v1/incidents/{id}/updates", "post"),
+        ("/api/v1/incidents/{id}/tickets/{number}", "delete"),
+        ("/api/v1/tickets/{number}/incidents", "get"),
+        ("/api/v1/payment-events", "post"),
+        ("/api/v1/payment-health", "get"),
+        ("/api/v1/payment-objectives", "put"),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is not documented"
+        );
+    }
+}
+
+on_both_engines!(
+    incident_routes_answer_with_their_codes,
+    payment_health_routes_answer_with_their_codes
+);
