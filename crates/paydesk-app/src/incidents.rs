@@ -381,6 +381,23 @@ impl App {
         Ok(self.saved_incident(&next, current.version, &write).await?.0)
     }
 
+    /// The incident, if a lead took it up: declared, or accepted (so neither a proposal
+    /// nor dismissed). Errors: [`AppError::IncidentState`] with `hint`.
+    pub(crate) async fn taken_up(
+        &self,
+        id: IncidentId,
+        hint: &'static str,
+    ) -> Result<StoredIncident, AppError> {
+        let incident = self.store.incident(id).await?;
+        if matches!(
+            incident.status,
+            IncidentStatus::Proposed | IncidentStatus::Dismissed
+        ) {
+            return Err(state_error(incident.status, hint));
+        }
+        Ok(incident)
+    }
+
     async fn proposal(&self, id: IncidentId) -> Result<StoredIncident, AppError> {
         let current = self.store.incident(id).await?;
         if current.status != IncidentStatus::Proposed {

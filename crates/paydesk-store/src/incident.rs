@@ -8,7 +8,7 @@ use crate::error::StoreError;
 use crate::event::{self, actor_columns, actor_from};
 use crate::incident_update::{self, NewUpdate, StoredUpdate};
 use crate::page::{Page, decode_cursor, encode_cursor};
-use crate::sql::{Row, Tx, placeholders};
+use crate::sql::{Row, Tx, Value as SqlValue, placeholders};
 use crate::{Store, args};
 use paydesk_domain::event::{EventKind, NewEvent};
 use paydesk_domain::incident::{
@@ -124,6 +124,20 @@ fn rules_json(rules: Option<&MatchRules>) -> Result<Option<String>, StoreError> 
         .map_err(|e| StoreError::Corrupt(format!("rules: {e}")))
 }
 
+/// The scope's columns in table order: gateway, method, region, business_line,
+/// started_at, ended_at.
+fn scope_values(s: &Scope) -> Vec<SqlValue> {
+    args![
+        s.gateway.as_deref(),
+        s.method.map(|m| m.as_str()),
+        s.region.as_deref(),
+        s.business_line.map(|l| l.as_str()),
+        s.started_at.0,
+        s.ended_at.map(|t| t.0)
+    ]
+    .to_vec()
+}
+
 /// One incident read inside `tx`. Errors: [`StoreError::NotFound`].
 pub(crate) async fn load(tx: &mut Tx, id: IncidentId) -> Result<StoredIncident, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM incidents i WHERE i.id = $1");
@@ -209,28 +223,23 @@ impl Store {
         entry: &NewEntry,
     ) -> Result<StoredIncident, StoreError> {
         let mut tx = self.write().await?;
-        let s = &new.scope;
+        let mut values = scope_values(&new.scope);
+        values.extend(args![
+            &new.title,
+            new.severity.as_str(),
+            new.status.as_str(),
+            new.origin.as_str(),
+            rules_json(new.rules.as_ref())?,
+            new.public_summary.as_deref(),
+            new.health_key.as_deref(),
+            new.at.0
+        ]);
         let id = tx
             .insert_id(
-                "INSERT INTO incidents (title, severity, status, origin, gateway, method, region, business_line, \
-                 started_at, ended_at, rules, public_summary, health_key, version, created_at, updated_at) \
+                "INSERT INTO incidents (gateway, method, region, business_line, started_at, ended_at, title, severity, \
+                 status, origin, rules, public_summary, health_key, version, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14) RETURNING id",
-                &args![
-                    &new.title,
-                    new.severity.as_str(),
-                    new.status.as_str(),
-                    new.origin.as_str(),
-                    s.gateway.as_deref(),
-                    s.method.map(|m| m.as_str()),
-                    s.region.as_deref(),
-                    s.business_line.map(|l| l.as_str()),
-                    s.started_at.0,
-                    s.ended_at.map(|t| t.0),
-                    rules_json(new.rules.as_ref())?,
-                    new.public_summary.as_deref(),
-                    new.health_key.as_deref(),
-                    new.at.0
-                ],
+                &values,
             )
             .await?;
         let stored = load(&mut tx, IncidentId(id)).await?;
@@ -298,31 +307,26 @@ impl Store {
         write: &IncidentWrite<'_>,
     ) -> Result<(StoredIncident, Option<StoredUpdate>), StoreError> {
         let mut tx = self.write().await?;
-        let s = &next.scope;
+        let mut values = scope_values(&next.scope);
+        values.extend(args![
+            &next.title,
+            next.severity.as_str(),
+            next.status.as_str(),
+            rules_json(next.rules.as_ref())?,
+            next.public_summary.as_deref(),
+            next.updated_at.0,
+            next.closed_at.map(|t| t.0),
+            next.id.0,
+            expected_version
+        ]);
         let touched = tx
             .exec(
-                "UPDATE incidents SET title = $1, severity = $2, status = $3, gateway = $4, method = $5, region = $6, \
-                 business_line = $7, started_at = $8, ended_at = $9, rules = $10, public_summary = $11, \
+                "UPDATE incidents SET gateway = $1, method = $2, region = $3, business_line = $4, started_at = $5, \
+                 ended_at = $6, title = $7, severity = $8, status = $9, rules = $10, public_summary = $11, \
                  version = version + 1, updated_at = $12, closed_at = $13, \
-                 health_key = CASE WHEN $3 IN ('resolved', 'dismissed') THEN NULL ELSE health_key END \
+                 health_key = CASE WHEN $9 IN ('resolved', 'dismissed') THEN NULL ELSE health_key END \
                  WHERE id = $14 AND version = $15",
-                &args![
-                    &next.title,
-                    next.severity.as_str(),
-                    next.status.as_str(),
-                    s.gateway.as_deref(),
-                    s.method.map(|m| m.as_str()),
-                    s.region.as_deref(),
-                    s.business_line.map(|l| l.as_str()),
-                    s.started_at.0,
-                    s.ended_at.map(|t| t.0),
-                    rules_json(next.rules.as_ref())?,
-                    next.public_summary.as_deref(),
-                    next.updated_at.0,
-                    next.closed_at.map(|t| t.0),
-                    next.id.0,
-                    expected_version
-                ],
+                &values,
             )
             .await?;
         if touched == 0 {

@@ -11,7 +11,7 @@ use super::state_error;
 use crate::error::AppError;
 use crate::{App, Caller};
 use paydesk_domain::TicketId;
-use paydesk_domain::incident::{IncidentAction, IncidentId, IncidentStatus};
+use paydesk_domain::incident::{IncidentAction, IncidentId};
 use paydesk_domain::policy::Action;
 use paydesk_domain::ticket::ticket_number;
 use paydesk_store::StoredIncident;
@@ -126,16 +126,11 @@ impl App {
         linked: bool,
     ) -> Result<bool, AppError> {
         caller.require(Action::IncidentManage)?;
-        let incident = self.store.incident(id).await?;
-        if matches!(
-            incident.status,
-            IncidentStatus::Proposed | IncidentStatus::Dismissed
-        ) {
-            return Err(state_error(
-                incident.status,
-                "tickets are linked to incidents that were declared or accepted",
-            ));
-        }
+        self.taken_up(
+            id,
+            "tickets are linked to incidents that were declared or accepted",
+        )
+        .await?;
         self.visible_ticket(caller, ticket).await?;
         let action = if linked {
             IncidentAction::TicketLinked

@@ -9,14 +9,13 @@
 //! skipped, total). Each ticket's reply commits with its delivery record, so a job run
 //! twice, or two runs at once, reply once.
 
-use super::state_error;
 use crate::error::AppError;
 use crate::jobs::JobError;
 use crate::tickets::{NewReply, checked_idempotency_key, sha256_hex};
 use crate::{App, Caller};
 use paydesk_domain::TicketId;
 use paydesk_domain::event::{EventKind, NewEvent};
-use paydesk_domain::incident::{self, IncidentAction, IncidentId, IncidentStatus};
+use paydesk_domain::incident::{self, IncidentAction, IncidentId};
 use paydesk_domain::message::Visibility;
 use paydesk_domain::policy::Action;
 use paydesk_domain::redaction::redact;
@@ -65,16 +64,11 @@ impl App {
                 "only a public update solves tickets (it is their last reply)",
             ));
         }
-        let incident = self.store.incident(id).await?;
-        if matches!(
-            incident.status,
-            IncidentStatus::Proposed | IncidentStatus::Dismissed
-        ) {
-            return Err(state_error(
-                incident.status,
-                "updates are posted on incidents that were declared or accepted",
-            ));
-        }
+        self.taken_up(
+            id,
+            "updates are posted on incidents that were declared or accepted",
+        )
+        .await?;
         let request_hash = sha256_hex(&format!("{input:?}"));
         let update = NewUpdate {
             kind: "update",

@@ -5,7 +5,6 @@
 
 use paydesk_app::tickets::NewTicketInput;
 use paydesk_app::{App, Caller, ManualClock};
-use paydesk_domain::customer::{NewCustomer, Tier};
 use paydesk_domain::payment::{
     Money, Transaction, TransactionId, TransactionKind, TransactionStatus,
 };
@@ -59,18 +58,10 @@ pub async fn person(app: &App, email: &str, role: Role) -> Caller {
 
 /// A buyer with one email address.
 pub async fn customer(app: &App, name: &str) -> CustomerId {
+    let email = format!("{}@example.com", name.to_lowercase());
     app.create_customer(
         &Caller::system(),
-        NewCustomer {
-            business_line: BusinessLine::Buyer,
-            name: name.into(),
-            emails: vec![format!("{}@example.com", name.to_lowercase())],
-            phone: None,
-            country: None,
-            locale: None,
-            tier: Tier::Standard,
-            external_ids: Default::default(),
-        },
+        paydesk_testkit::customer::customer(BusinessLine::Buyer, name, &email),
     )
     .await
     .unwrap()

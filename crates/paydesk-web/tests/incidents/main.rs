@@ -12,37 +12,26 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Api, Call, Reply, T0, sign_in};
-use paydesk_app::{App, Caller};
+use common::{Api, Call, Person, Reply, T0, person};
+use paydesk_app::App;
 use paydesk_domain::Timestamp;
 use paydesk_domain::role::Role;
 use paydesk_store::Store;
 use paydesk_testkit::on_both_engines;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "a long enough passphrase";
-
-struct Person {
-    cookie: String,
-    csrf: String,
-}
-
-impl Person {
-    async fn send(&self, api: &Api, call: Call) -> Reply {
-        let call = call
-            .header("cookie", self.cookie.clone())
-            .header("x-csrf-token", self.csrf.clone());
-        api.send(call.into_request()).await
-    }
-}
-
-async fn person(api: &Api, app: &App, name: &str, role: Role) -> Person {
-    let email = format!("{name}@desk.example");
-    app.add_user(&Caller::system(), &email, name, role, None, Some(PASSWORD))
-        .await
-        .unwrap();
-    let (cookie, csrf) = sign_in(api, &email, PASSWORD).await;
-    Person { cookie, csrf }
+/// Sends `call` as `who`; asserts it is refused with `status`, `code` and `field`.
+async fn refused(
+    api: &Api,
+    who: &Person,
+    call: Call,
+    status: StatusCode,
+    code: &str,
+    field: Option<&str>,
+) -> Reply {
+    let reply = who.send(api, call).await;
+    problem(&reply, status, code, field);
+    reply
 }
 
 /// Asserts a problem document with `status`, `code` and, when given, `field`.
@@ -87,10 +76,15 @@ async fn incident_routes_answer_with_their_codes(store: Store) {
         "rules": { "gateways": ["adyen"], "failure_codes": ["do_not_honor"] },
         "public_summary": "Some card payments fail; we are on it."
     });
-    let reply = agent
-        .send(&api, Call::post("/api/v1/incidents", declare.clone()))
-        .await;
-    problem(&reply, StatusCode::FORBIDDEN, "forbidden", None);
+    refused(
+        &api,
+        &agent,
+        Call::post("/api/v1/incidents", declare.clone()),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        None,
+    )
+    .await;
     let reply = lead
         .send(&api, Call::post("/api/v1/incidents", declare.clone()))
         .await;
@@ -109,43 +103,42 @@ async fn incident_routes_answer_with_their_codes(store: Store) {
     let id = incident["id"].as_i64().unwrap();
     let version = incident["version"].as_i64().unwrap();
 
-    // Refused declarations name the field.
-    let mut no_rules = declare.clone();
-    no_rules["rules"] = json!({});
-    let reply = lead
-        .send(&api, Call::post("/api/v1/incidents", no_rules))
+    // Refused declarations name the field (and never echo card data).
+    let refusals = [
+        ("/rules", json!({}), "invalid_field", Some("rules")),
+        (
+            "/rules",
+            json!({ "gateway": ["adyen"] }),
+            "invalid_json",
+            None,
+        ),
+        (
+            "/scope/started_at",
+            json!("yesterday"),
+            "invalid_field",
+            Some("scope.started_at"),
+        ),
+        (
+            "/rules",
+            json!({ "failure_codes": ["4111111111111111"] }),
+            "invalid_field",
+            Some("rules.failure_codes"),
+        ),
+    ];
+    for (pointer, value, code, field) in refusals {
+        let mut body = declare.clone();
+        *body.pointer_mut(pointer).unwrap() = value;
+        let reply = refused(
+            &api,
+            &lead,
+            Call::post("/api/v1/incidents", body),
+            StatusCode::BAD_REQUEST,
+            code,
+            field,
+        )
         .await;
-    problem(
-        &reply,
-        StatusCode::BAD_REQUEST,
-        "invalid_field",
-        Some("rules"),
-    );
-    let mut typo = declare.clone();
-    typo["rules"] = json!({ "gateway": ["adyen"] });
-    let reply = lead.send(&api, Call::post("/api/v1/incidents", typo)).await;
-    problem(&reply, StatusCode::BAD_REQUEST, "invalid_json", None);
-    let mut bad_time = declare.clone();
-    bad_time["scope"]["started_at"] = json!("yesterday");
-    let reply = lead
-        .send(&api, Call::post("/api/v1/incidents", bad_time))
-        .await;
-    problem(
-        &reply,
-        StatusCode::BAD_REQUEST,
-        "invalid_field",
-        Some("scope.started_at"),
-    );
-    let mut card = declare.clone();
-    card["rules"] = json!({ "failure_codes": ["4111111111111111"] });
-    let reply = lead.send(&api, Call::post("/api/v1/incidents", card)).await;
-    problem(
-        &reply,
-        StatusCode::BAD_REQUEST,
-        "invalid_field",
-        Some("rules.failure_codes"),
-    );
-    assert!(!reply.text().contains("4111111111111111"));
+        assert!(!reply.text().contains("4111111111111111"));
+    }
 
     // Reads.
     let reply = agent
@@ -157,21 +150,33 @@ async fn incident_routes_answer_with_their_codes(store: Store) {
         .send(&api, Call::get("/api/v1/incidents?status=resolved"))
         .await;
     assert!(reply.json()["items"].as_array().unwrap().is_empty());
-    let reply = agent
-        .send(&api, Call::get("/api/v1/incidents?status=bogus"))
-        .await;
-    problem(
-        &reply,
+    refused(
+        &api,
+        &agent,
+        Call::get("/api/v1/incidents?status=bogus"),
         StatusCode::BAD_REQUEST,
         "invalid_query",
         Some("status"),
-    );
-    let reply = agent
-        .send(&api, Call::get("/api/v1/incidents/999999"))
-        .await;
-    problem(&reply, StatusCode::NOT_FOUND, "not_found", None);
-    let reply = agent.send(&api, Call::get("/api/v1/incidents/nope")).await;
-    problem(&reply, StatusCode::NOT_FOUND, "not_found", None);
+    )
+    .await;
+    refused(
+        &api,
+        &agent,
+        Call::get("/api/v1/incidents/999999"),
+        StatusCode::NOT_FOUND,
+        "not_found",
+        None,
+    )
+    .await;
+    refused(
+        &api,
+        &agent,
+        Call::get("/api/v1/incidents/nope"),
+        StatusCode::NOT_FOUND,
+        "not_found",
+        None,
+    )
+    .await;
 
     // Changes.
     let patch = json!({ "severity": "sev1", "status": "identified", "version": version });
@@ -181,23 +186,25 @@ async fn incident_routes_answer_with_their_codes(store: Store) {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.json()["severity"], "sev1");
     let stale = json!({ "title": "Again", "version": version });
-    let reply = lead
-        .send(&api, Call::patch(format!("/api/v1/incidents/{id}"), stale))
-        .await;
-    problem(&reply, StatusCode::CONFLICT, "version_conflict", None);
+    refused(
+        &api,
+        &lead,
+        Call::patch(format!("/api/v1/incidents/{id}"), stale),
+        StatusCode::CONFLICT,
+        "version_conflict",
+        None,
+    )
+    .await;
     let resolved = json!({ "status": "resolved" });
-    let reply = lead
-        .send(
-            &api,
-            Call::patch(format!("/api/v1/incidents/{id}"), resolved),
-        )
-        .await;
-    problem(
-        &reply,
+    refused(
+        &api,
+        &lead,
+        Call::patch(format!("/api/v1/incidents/{id}"), resolved),
         StatusCode::BAD_REQUEST,
         "invalid_field",
         Some("status"),
-    );
+    )
+    .await;
     let reply = lead
         .send(
             &api,
@@ -205,13 +212,22 @@ async fn incident_routes_answer_with_their_codes(store: Store) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    let reply = lead
-        .send(
-            &api,
-            Call::post(format!("/api/v1/incidents/{id}/accept"), json!({})),
-        )
-        .await;
-    problem(&reply, StatusCode::CONFLICT, "incident_state", None);
+    let dismiss = Call::post(format!("/api/v1/incidents/{id}/dismiss"), json!({}));
+    let reply = refused(
+        &api,
+        &lead,
+        dismiss,
+        StatusCode::CONFLICT,
+        "incident_state",
+        None,
+    )
+    .await;
+    assert!(
+        reply.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("proposed")
+    );
 
     // Links by hand.
     let link = Call::post(
@@ -231,22 +247,20 @@ async fn incident_routes_answer_with_their_codes(store: Store) {
         format!("/api/v1/incidents/{id}/tickets"),
         json!({ "ticket": "PD-999999" }),
     );
-    problem(
-        &lead.send(&api, link).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-        None,
-    );
+    refused(&api, &lead, link, StatusCode::NOT_FOUND, "not_found", None).await;
     let link = Call::post(
         format!("/api/v1/incidents/{id}/tickets"),
         json!({ "ticket": "soon" }),
     );
-    problem(
-        &lead.send(&api, link).await,
+    refused(
+        &api,
+        &lead,
+        link,
         StatusCode::BAD_REQUEST,
         "invalid_field",
         Some("ticket"),
-    );
+    )
+    .await;
     let reply = agent
         .send(
             &api,
@@ -265,13 +279,15 @@ async fn incident_routes_answer_with_their_codes(store: Store) {
     // Updates need a key; a repeat answers 200 with the same update.
     let update = json!({ "body": "We know; a fix is under way.", "public": true });
     let call = Call::post(format!("/api/v1/incidents/{id}/updates"), update.clone());
-    let reply = lead.send(&api, call).await;
-    problem(
-        &reply,
+    refused(
+        &api,
+        &lead,
+        call,
         StatusCode::BAD_REQUEST,
         "invalid_header",
         Some("Idempotency-Key"),
-    );
+    )
+    .await;
     let keyed = || {
         Call::post(format!("/api/v1/incidents/{id}/updates"), update.clone())
             .header("idempotency-key", "u-1")
@@ -291,23 +307,29 @@ async fn incident_routes_answer_with_their_codes(store: Store) {
         json!({ "body": "Something else", "public": true }),
     )
     .header("idempotency-key", "u-1");
-    problem(
-        &lead.send(&api, other).await,
+    refused(
+        &api,
+        &lead,
+        other,
         StatusCode::UNPROCESSABLE_ENTITY,
         "idempotency_key_reused",
         None,
-    );
+    )
+    .await;
     let empty = Call::post(
         format!("/api/v1/incidents/{id}/updates"),
         json!({ "body": " " }),
     )
     .header("idempotency-key", "u-2");
-    problem(
-        &lead.send(&api, empty).await,
+    refused(
+        &api,
+        &lead,
+        empty,
         StatusCode::BAD_REQUEST,
         "invalid_field",
         Some("body"),
-    );
+    )
+    .await;
     app.deliver_incident_update(first["id"].as_i64().unwrap())
         .await
         .unwrap();
@@ -348,18 +370,15 @@ async fn incident_routes_answer_with_their_codes(store: Store) {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.json()["changed"], true);
     let resolve = json!({ "solve_tickets": true });
-    let reply = lead
-        .send(
-            &api,
-            Call::post(format!("/api/v1/incidents/{id}/resolve"), resolve),
-        )
-        .await;
-    problem(
-        &reply,
+    refused(
+        &api,
+        &lead,
+        Call::post(format!("/api/v1/incidents/{id}/resolve"), resolve),
         StatusCode::BAD_REQUEST,
         "invalid_field",
         Some("message"),
-    );
+    )
+    .await;
     let resolve = json!({ "message": "Fixed at the provider." });
     let reply = lead
         .send(
@@ -372,20 +391,21 @@ async fn incident_routes_answer_with_their_codes(store: Store) {
     assert_eq!(body["incident"]["status"], "resolved");
     assert!(body["incident"]["scope"]["ended_at"].is_string());
     assert_eq!(body["update"]["public"], false);
-    let reply = lead
-        .send(
+    // Over: nothing more to resolve or change.
+    for call in [
+        Call::post(format!("/api/v1/incidents/{id}/resolve"), resolve),
+        Call::patch(format!("/api/v1/incidents/{id}"), json!({ "title": "x" })),
+    ] {
+        refused(
             &api,
-            Call::post(format!("/api/v1/incidents/{id}/resolve"), resolve),
+            &lead,
+            call,
+            StatusCode::CONFLICT,
+            "incident_state",
+            None,
         )
         .await;
-    problem(&reply, StatusCode::CONFLICT, "incident_state", None);
-    let reply = lead
-        .send(
-            &api,
-            Call::patch(format!("/api/v1/incidents/{id}"), json!({ "title": "x" })),
-        )
-        .await;
-    problem(&reply, StatusCode::CONFLICT, "incident_state", None);
+    }
 }
 
 fn event(gateway: &str, result: &str, code: Option<&str>, minutes_ago: i64) -> Value {
@@ -422,10 +442,10 @@ async fn payment_health_routes_answer_with_their_codes(store: Store) {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let body = reply.json();
     assert_eq!(body["accepted"], 600);
-    let refused = body["refused"].as_array().unwrap();
-    assert_eq!(refused.len(), 3);
-    assert_eq!(refused[0]["index"], 600);
-    assert_eq!(refused[2]["field"], "latency_ms");
+    let refused_items = body["refused"].as_array().unwrap();
+    assert_eq!(refused_items.len(), 3);
+    assert_eq!(refused_items[0]["index"], 600);
+    assert_eq!(refused_items[2]["field"], "latency_ms");
     let drop: Vec<Value> = (0..60)
         .map(|i| {
             if i % 4 == 0 {
@@ -451,13 +471,15 @@ async fn payment_health_routes_answer_with_their_codes(store: Store) {
         "invalid_field",
         Some("events"),
     );
-    let reply = lead
-        .send(
-            &api,
-            Call::post("/api/v1/payment-events", json!({ "events": [] })),
-        )
-        .await;
-    problem(&reply, StatusCode::FORBIDDEN, "forbidden", None);
+    refused(
+        &api,
+        &lead,
+        Call::post("/api/v1/payment-events", json!({ "events": [] })),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        None,
+    )
+    .await;
 
     // The health view, and the check proposing one incident.
     let reply = lead.send(&api, Call::get("/api/v1/payment-health")).await;
@@ -492,19 +514,26 @@ async fn payment_health_routes_answer_with_their_codes(store: Store) {
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.json()["status"], "dismissed");
-    let reply = lead
-        .send(
-            &api,
-            Call::post(format!("/api/v1/incidents/{id}/accept"), json!({})),
-        )
-        .await;
-    problem(&reply, StatusCode::CONFLICT, "incident_state", None);
+    refused(
+        &api,
+        &lead,
+        Call::post(format!("/api/v1/incidents/{id}/accept"), json!({})),
+        StatusCode::CONFLICT,
+        "incident_state",
+        None,
+    )
+    .await;
 
     // Objectives: admins only, checked field by field.
-    let reply = lead
-        .send(&api, Call::get("/api/v1/payment-objectives"))
-        .await;
-    problem(&reply, StatusCode::FORBIDDEN, "forbidden", None);
+    refused(
+        &api,
+        &lead,
+        Call::get("/api/v1/payment-objectives"),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        None,
+    )
+    .await;
     let reply = admin
         .send(&api, Call::get("/api/v1/payment-objectives"))
         .await;
@@ -518,20 +547,26 @@ async fn payment_health_routes_answer_with_their_codes(store: Store) {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.json()["overrides"][0]["success_rate"], 0.9);
     let bad = json!({ "default": { "success_rate": 0.85, "p95_latency_ms": 0 } });
-    problem(
-        &admin.send(&api, put(bad)).await,
+    refused(
+        &api,
+        &admin,
+        put(bad),
         StatusCode::BAD_REQUEST,
         "invalid_field",
         Some("default.p95_latency_ms"),
-    );
+    )
+    .await;
     let bad = json!({ "default": { "success_rate": 0.85, "p95_latency_ms": 2500 },
                       "overrides": [{ "gateway": "no way", "method": "card", "success_rate": 0.9, "p95_latency_ms": 2000 }] });
-    problem(
-        &admin.send(&api, put(bad)).await,
+    refused(
+        &api,
+        &admin,
+        put(bad),
         StatusCode::BAD_REQUEST,
         "invalid_field",
         Some("overrides[0].gateway"),
-    );
+    )
+    .await;
 
     // Documented in the OpenAPI document.
     let doc = api
