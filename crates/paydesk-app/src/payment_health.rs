@@ -28,6 +28,9 @@ pub const DISMISSAL_QUIET_MS: i64 = Timestamp::HOUR;
 /// How long minute counts are kept.
 pub const KEEP_MS: i64 = 8 * Timestamp::DAY;
 
+/// The most gateway and method overrides of the objectives.
+pub const OVERRIDES_MAX: usize = 500;
+
 /// Most codes shown per gateway and method.
 const TOP_CODES: usize = 5;
 
@@ -210,6 +213,12 @@ impl App {
         objectives: Objectives,
     ) -> Result<Objectives, AppError> {
         caller.require(Action::ConfigManage)?;
+        if objectives.overrides.len() > OVERRIDES_MAX {
+            return Err(AppError::invalid(
+                "overrides",
+                format!("at most {OVERRIDES_MAX} gateway and method overrides"),
+            ));
+        }
         let now = self.now();
         let field = |prefix: String| {
             move |e: paydesk_domain::DomainError| match e {

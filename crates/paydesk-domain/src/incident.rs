@@ -254,6 +254,12 @@ impl Window {
 /// A title checked: 1-[`TITLE_MAX`] characters on one line, spaces collapsed.
 pub fn title(raw: &str) -> Result<String, DomainError> {
     let t = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().any(char::is_control) {
+        return Err(DomainError::invalid(
+            "title",
+            "must not contain control characters",
+        ));
+    }
     if t.is_empty() || t.chars().count() > TITLE_MAX {
         return Err(DomainError::invalid(
             "title",

@@ -10,8 +10,12 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod hostile;
+#[path = "../hostile/values.rs"]
+#[expect(dead_code, reason = "only the body values are used here")]
+mod values;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use common::{Api, Call, Person, Reply, T0, person};
 use paydesk_app::App;
 use paydesk_domain::Timestamp;
@@ -590,7 +594,141 @@ async fn payment_health_routes_answer_with_their_codes(store: Store) {
     }
 }
 
+async fn hostile_bodies_never_get_a_5xx(store: Store) {
+    let api = Api::new(store.clone());
+    let app = App::new(store.clone(), api.clock.clone());
+    let lead = person(&api, &app, "lena", Role::Lead).await;
+    let admin = person(&api, &app, "sam", Role::Admin).await;
+    let number = a_ticket(&api, &lead).await;
+    let declare = json!({
+        "title": "Wallet top-ups fail", "severity": "sev3",
+        "scope": { "gateway": "paypal", "method": "wallet", "region": "br", "business_line": "buyer",
+                   "started_at": rfc3339(-60), "ended_at": null },
+        "rules": { "failure_codes": ["timeout"], "gateways": ["paypal"], "card_brands": ["visa"],
+                   "methods": ["wallet"], "business_lines": ["buyer"], "categories": ["top_up"] },
+        "public_summary": "Top-ups with wallets fail."
+    });
+    let reply = lead
+        .send(&api, Call::post("/api/v1/incidents", declare.clone()))
+        .await;
+    let id = reply.json()["incident"]["id"].as_i64().unwrap();
+    let incident = |tail: &str| format!("/api/v1/incidents/{id}{tail}");
+    let route = |method: Method, uri: String, body: Value, sender, fields| hostile::Route {
+        method,
+        uri,
+        body,
+        sender,
+        fields,
+    };
+    let routes = [
+        route(
+            Method::POST,
+            "/api/v1/incidents".into(),
+            declare.clone(),
+            Some(&lead),
+            &[
+                "/title",
+                "/severity",
+                "/scope",
+                "/scope/gateway",
+                "/scope/method",
+                "/scope/region",
+                "/scope/business_line",
+                "/scope/started_at",
+                "/scope/ended_at",
+                "/rules",
+                "/rules/failure_codes",
+                "/rules/failure_codes/0",
+                "/rules/gateways/0",
+                "/rules/card_brands/0",
+                "/rules/methods/0",
+                "/rules/business_lines/0",
+                "/rules/categories/0",
+                "/public_summary",
+            ][..],
+        ),
+        route(
+            Method::PATCH,
+            incident(""),
+            json!({ "title": "t", "severity": "sev2", "status": "monitoring",
+            "public_summary": "s", "rules": declare["rules"], "scope": declare["scope"], "version": null }),
+            Some(&lead),
+            &[
+                "/title",
+                "/severity",
+                "/status",
+                "/public_summary",
+                "/rules",
+                "/scope",
+                "/version",
+            ],
+        ),
+        route(
+            Method::POST,
+            incident("/updates"),
+            json!({ "body": "b", "public": true, "solve_tickets": false }),
+            Some(&lead),
+            &["/body", "/public", "/solve_tickets"],
+        ),
+        route(
+            Method::POST,
+            incident("/tickets"),
+            json!({ "ticket": number }),
+            Some(&lead),
+            &["/ticket"],
+        ),
+        route(
+            Method::POST,
+            "/api/v1/payment-events".into(),
+            json!({ "events": [{
+            "gateway": "paypal", "method": "wallet", "result": "decline", "code": "timeout", "latency_ms": 100,
+            "at": rfc3339(-1), "region": "br", "business_line": "buyer" }] }),
+            None,
+            &[
+                "/events",
+                "/events/0",
+                "/events/0/gateway",
+                "/events/0/method",
+                "/events/0/result",
+                "/events/0/code",
+                "/events/0/latency_ms",
+                "/events/0/at",
+                "/events/0/region",
+                "/events/0/business_line",
+            ][..],
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/payment-objectives".into(),
+            json!({
+            "default": { "success_rate": 0.8, "p95_latency_ms": 3000 },
+            "overrides": [{ "gateway": "paypal", "method": "wallet", "success_rate": 0.7, "p95_latency_ms": 4000 }] }),
+            Some(&admin),
+            &[
+                "/default",
+                "/default/success_rate",
+                "/default/p95_latency_ms",
+                "/overrides",
+                "/overrides/0/gateway",
+                "/overrides/0/method",
+                "/overrides/0/success_rate",
+                "/overrides/0/p95_latency_ms",
+            ][..],
+        ),
+        route(
+            Method::POST,
+            incident("/resolve"),
+            json!({ "message": "m", "solve_tickets": true }),
+            Some(&lead),
+            &["/message", "/solve_tickets"],
+        ),
+    ];
+    let sent = hostile::never_a_5xx(&api, &routes).await;
+    assert!(sent > 1_500, "{sent} requests");
+}
+
 on_both_engines!(
     incident_routes_answer_with_their_codes,
-    payment_health_routes_answer_with_their_codes
+    payment_health_routes_answer_with_their_codes,
+    hostile_bodies_never_get_a_5xx
 );
