@@ -68,6 +68,12 @@ pub enum AppError {
     /// A dispute move its status or amounts do not allow.
     #[error(transparent)]
     Dispute(#[from] paydesk_domain::payment::dispute_case::MoveError),
+    /// The incident's status does not allow this (it is over, or still a proposal).
+    #[error("the incident is {status}; {hint}")]
+    IncidentState {
+        status: &'static str,
+        hint: &'static str,
+    },
 }
 
 impl AppError {
@@ -92,6 +98,7 @@ impl AppError {
             Self::RateLimited { .. } => "rate_limited",
             Self::ChatEnded => "chat_ended",
             Self::Dispute(e) => e.code(),
+            Self::IncidentState { .. } => "incident_state",
         }
     }
 

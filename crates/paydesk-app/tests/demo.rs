@@ -13,6 +13,7 @@ use paydesk_app::demo::{DemoOptions, DemoSummary};
 use paydesk_app::{App, AppError, ManualClock};
 use paydesk_domain::Timestamp;
 use paydesk_domain::event::EventKind;
+use paydesk_domain::incident::IncidentStatus;
 use paydesk_domain::role::Role;
 use paydesk_domain::ticket::{Status, Ticket};
 use paydesk_store::{PageRequest, Store, TicketFilter};
@@ -287,6 +288,57 @@ async fn demo_fills_an_empty_desk(store: Store) {
             .iter()
             .any(|c| c.metric == paydesk_domain::sla::Metric::DisputeResponse),
         "{clocks:?}"
+    );
+
+    // One past incident, worked to the end: its timeline, its tickets solved with the last
+    // reply (emailed), and a day of payment health to look at.
+    let resolved = app
+        .incidents(&sys, &[IncidentStatus::Resolved], 10, None)
+        .await
+        .unwrap();
+    assert_eq!(resolved.items.len(), 1);
+    let view = app.incident(&sys, resolved.items[0].id).await.unwrap();
+    assert_eq!(view.incident.linked_tickets, 6);
+    let actions: BTreeSet<_> = view.timeline.iter().map(|e| e.action.as_str()).collect();
+    for action in [
+        "declared",
+        "linked_by_rule",
+        "severity_changed",
+        "status_changed",
+        "update_posted",
+        "update_delivered",
+        "resolved",
+    ] {
+        assert!(actions.contains(action), "{action} missing: {actions:?}");
+    }
+    let sent: Vec<i64> = view.updates.iter().map(|u| u.sent).collect();
+    assert_eq!(sent, vec![0, 4, 6], "a note, an update, the resolution");
+    for t in app.incident_tickets(&sys, view.incident.id).await.unwrap() {
+        assert_eq!(t.status, Status::Solved);
+        let mails = store.outbound_mails(t.ticket_id).await.unwrap();
+        assert!(
+            mails
+                .iter()
+                .all(|m| m.status == paydesk_store::MailStatus::Sent)
+        );
+    }
+    assert_eq!(
+        store.pending_jobs(paydesk_store::MAIL_JOB).await.unwrap(),
+        0
+    );
+    let health = app.payment_health(&sys).await.unwrap();
+    assert_eq!(health.len(), 4);
+    assert!(
+        health
+            .iter()
+            .all(|h| h.day.tally.attempts > 1_000 || h.method.as_str() == "bank_transfer")
+    );
+    let paypal = health.iter().find(|h| h.gateway == "paypal").unwrap();
+    assert_eq!(
+        paypal.assessment.state.as_str(),
+        "degraded",
+        "{:?}",
+        paypal.assessment
     );
 
     let again = app.generate_demo(&opts, &|_, _| {}).await;

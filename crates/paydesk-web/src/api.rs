@@ -8,8 +8,11 @@ pub mod dispute_dto;
 pub mod disputes;
 pub mod dto;
 pub mod health;
+pub mod incident_dto;
+pub mod incidents;
 pub mod mail;
 pub mod openapi;
+pub mod payment_health;
 pub mod privacy;
 pub mod queues;
 pub mod routing_dto;
@@ -41,6 +44,8 @@ pub fn routes() -> Router<App> {
         .merge(queues::routes())
         .merge(work::routes())
         .merge(agents::routes())
+        .merge(incidents::routes())
+        .merge(payment_health::routes())
         .method_not_allowed_fallback(method_not_allowed)
 }
 

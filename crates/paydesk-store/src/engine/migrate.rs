@@ -63,6 +63,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../migrations/postgres/0008_routing.sql"),
     },
     Migration {
+        version: 10,
+        name: "incidents",
+        sqlite: include_str!("../../migrations/sqlite/0010_incidents.sql"),
+        postgres: include_str!("../../migrations/postgres/0010_incidents.sql"),
+    },
+    Migration {
         version: 12,
         name: "dispute_work",
         sqlite: include_str!("../../migrations/sqlite/0012_dispute_work.sql"),

@@ -1,8 +1,9 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
 use super::{
-    agents, chat, customers, deliveries, dispute_dto as dd, disputes, dto, mail, privacy, queues,
-    routing_dto as rd, session, sla, tickets, tokens, work,
+    agents, chat, customers, deliveries, dispute_dto as dd, disputes, dto, incident_dto as idto,
+    incidents, mail, payment_health as ph, privacy, queues, routing_dto as rd, session, sla,
+    tickets, tokens, work,
 };
 use crate::error::Problem;
 use axum::routing::get;
@@ -25,6 +26,10 @@ use utoipa::OpenApi;
         work::my_work, work::next_ticket, work::my_presence, work::claim,
         agents::list, agents::get_one, agents::save, agents::presence, agents::teams, agents::create_team,
         disputes::list, disputes::get_one, disputes::add_evidence, disputes::remove_evidence, disputes::packet, disputes::submit, disputes::accept, disputes::outcome,
+        incidents::list, incidents::declare, incidents::get_one, incidents::change, incidents::run_match,
+        incidents::accept, incidents::dismiss, incidents::resolve, incidents::post_update,
+        incidents::tickets, incidents::link, incidents::unlink, incidents::ticket_incidents,
+        ph::record, ph::health, ph::check, ph::objectives, ph::set_objectives,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
@@ -38,10 +43,16 @@ use utoipa::OpenApi;
         rd::QueueOut, rd::QueueList, rd::QueueCountsOut, rd::PatchQueue, rd::CreateQueue, rd::WorkRowOut, rd::WorkPage,
         rd::PresenceIn, rd::AgentOut, rd::AgentList, rd::PutAgent, rd::TeamOut, rd::TeamList, rd::CreateTeam,
         dd::DisputeOut, dd::DisputePage, dd::DisputeDetail, dd::ReasonOut, dd::ChecklistOut, dd::EvidenceOut, dd::EvidenceIn, dd::EvidenceFileIn, dd::OutcomeIn,
+        idto::ScopeDto, idto::DeclareIncident, idto::PatchIncident, idto::PostUpdate, idto::ResolveIncident,
+        idto::DismissIncident, idto::LinkTicket, idto::IncidentOut, idto::IncidentLinked, idto::UpdateOut,
+        idto::EntryOut, idto::IncidentDetail, idto::IncidentPage, idto::LinkedTicketOut, idto::LinkedTicketList,
+        idto::TicketIncidentOut, idto::TicketIncidentList, idto::LinkOut, incidents::MatchOut, incidents::ResolvedOut,
+        ph::PaymentEventBatch, ph::PaymentEventIn, ph::RefusedOut, ph::RecordedOut, ph::WindowOut, ph::CodeCount,
+        ph::GatewayHealthOut, ph::HealthOut, ph::CheckOut, ph::ObjectiveOverrideDto, ph::ObjectivesDto,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "payments"))
 )]
 pub struct ApiDoc;
 
