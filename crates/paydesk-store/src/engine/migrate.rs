@@ -62,6 +62,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0008_routing.sql"),
         postgres: include_str!("../../migrations/postgres/0008_routing.sql"),
     },
+    Migration {
+        version: 9,
+        name: "refunds",
+        sqlite: include_str!("../../migrations/sqlite/0009_refunds.sql"),
+        postgres: include_str!("../../migrations/postgres/0009_refunds.sql"),
+    },
 ];
 
 /// How many migrations this build knows.
