@@ -19,6 +19,7 @@ mod connector;
 mod decide;
 mod execute;
 mod read;
+mod request;
 mod test_connector;
 mod text;
 
@@ -26,24 +27,19 @@ pub use connector::{
     ConnectorError, ConnectorFuture, Connectors, RECORD_ONLY, RecordOnly, RefundConnector,
     RefundOrder,
 };
+pub use decide::Decision;
 pub use execute::{CONNECTOR_TIMEOUT, EXECUTION_LEASE_MS};
 pub use read::PolicyInput;
 pub use test_connector::{TEST, TestBehaviour, TestConnector};
 
+use crate::Caller;
 use crate::error::AppError;
-use crate::tickets::{from_where, redacted, refuse_nul, refuse_unstorable};
-use crate::{App, Caller};
-use paydesk_domain::event::{EventKind, NewEvent};
-use paydesk_domain::payment::refund::{Refund, RefundState};
-use paydesk_domain::payment::{
-    Money, PaymentObjectKind, TransactionId, check_ref, normalize_currency,
-};
+use crate::tickets::{refuse_nul, refuse_unstorable};
+use paydesk_domain::payment::{TransactionId, check_ref};
 use paydesk_domain::policy::{Action, Principal};
 use paydesk_domain::role::Role;
-use paydesk_domain::ticket::Status;
 use paydesk_domain::{TicketId, UserId};
-use paydesk_store::{NewRefund, PaymentWork, RefundRecord, StoreError};
-use serde_json::json;
+use paydesk_store::RefundRecord;
 use sha2::{Digest, Sha256};
 
 /// The longest reason or decision note kept, in characters.
@@ -113,6 +109,38 @@ pub(crate) fn check_text(field: &str, text: &str) -> Result<(), AppError> {
     refuse_nul(field, text)
 }
 
+/// The reference of a refund made elsewhere, checked against the refund's connector:
+/// `record_only` needs one by the time the refund runs (`runs_now`), any other connector
+/// makes the refund itself and takes none.
+fn external_ref(
+    connector: &dyn RefundConnector,
+    gateway: &str,
+    given: Option<&str>,
+    runs_now: bool,
+) -> Result<Option<String>, AppError> {
+    match (connector.needs_external_ref(), given) {
+        (true, Some(r)) => {
+            refuse_unstorable("external_ref", r)?;
+            Ok(Some(check_ref("external_ref", r)?))
+        }
+        (true, None) if runs_now => Err(AppError::invalid(
+            "external_ref",
+            format!(
+                "refunds on {gateway} are made outside paydesk ({}): make it there and give its reference",
+                connector.name()
+            ),
+        )),
+        (false, Some(_)) => Err(AppError::invalid(
+            "external_ref",
+            format!(
+                "refunds on {gateway} are made by paydesk through {}; leave external_ref out",
+                connector.name()
+            ),
+        )),
+        (_, None) => Ok(None),
+    }
+}
+
 /// Whether an earlier refund made with the same key was this same request.
 fn replay(
     found: RefundRecord,
@@ -129,198 +157,5 @@ fn replay(
         })
     } else {
         Err(AppError::IdempotencyKeyReused)
-    }
-}
-
-impl App {
-    /// Asks for a refund of (part of) a charge on a ticket the caller may see; see the
-    /// module documentation. Below the policy's threshold it is approved and executed at
-    /// once; above, it waits in `pending_approval`.
-    ///
-    /// Errors: [`AppError::RefundRefused`] with every reason; [`AppError::Invalid`] naming
-    /// the field (an unknown transaction, one neither linked to the ticket nor its
-    /// customer's, a missing `external_ref` for a `record_only` gateway);
-    /// [`AppError::IdempotencyKeyReused`]; [`AppError::NotFound`] for a ticket out of
-    /// sight; `ticket_closed`.
-    pub async fn request_refund(
-        &self,
-        caller: &Caller,
-        ticket_id: TicketId,
-        input: RefundInput,
-    ) -> Result<Requested, AppError> {
-        let (user, _) = person(caller, Action::RefundRequest)?;
-        let ticket = self.visible_ticket(caller, ticket_id).await?;
-        let key = refund_key(user, &input.idempotency_key)?;
-        if let Some(found) = self.store.refund_by_key(&key).await? {
-            return replay(found, ticket_id, &input);
-        }
-        if ticket.status == Status::Closed {
-            return Err(paydesk_domain::DomainError::TicketClosed.into());
-        }
-        check_text("reason", &input.reason)?;
-        let currency = input
-            .currency
-            .as_deref()
-            .map(normalize_currency)
-            .transpose()?;
-        let external_ref = match input.external_ref.as_deref() {
-            Some(r) => {
-                refuse_unstorable("external_ref", r)?;
-                Some(check_ref("external_ref", r)?)
-            }
-            None => None,
-        };
-        let actor = caller.actor();
-        let now = self.now();
-        let mut events = Vec::new();
-        let reason = redacted(
-            &input.reason,
-            "refund_reason",
-            Some(ticket_id),
-            &actor,
-            now,
-            &mut events,
-        );
-        let mut work = self.store.payment_work().await?;
-        let charge = work
-            .lock_transaction(input.transaction_id)
-            .await?
-            .ok_or_else(|| AppError::invalid("transaction_id", "no transaction has this id"))?;
-        // Under the charge's lock: a twin request that held it first is visible now.
-        if let Some(found) = work.refund_by_key(&key).await? {
-            return replay(found, ticket_id, &input);
-        }
-        let is_customers = ticket.customer_id.is_some() && ticket.customer_id == charge.customer_id;
-        let is_about = is_customers
-            || work
-                .linked_tickets(PaymentObjectKind::Transaction, charge.id.0)
-                .await?
-                .iter()
-                .any(|t| t.id == ticket_id);
-        if !is_about {
-            return Err(AppError::invalid(
-                "transaction_id",
-                "this transaction is neither linked to the ticket nor its customer's; link it to the ticket first",
-            ));
-        }
-        let connector = self.refund_connectors.for_gateway(&charge.gateway);
-        match (connector.needs_external_ref(), &external_ref) {
-            (true, None) => {
-                return Err(AppError::invalid(
-                    "external_ref",
-                    format!(
-                        "refunds on {} are made outside paydesk ({}): give the reference of the refund made there",
-                        charge.gateway,
-                        connector.name()
-                    ),
-                ));
-            }
-            (false, Some(_)) => {
-                return Err(AppError::invalid(
-                    "external_ref",
-                    format!(
-                        "refunds on {} are made by paydesk through {}; leave external_ref out",
-                        charge.gateway,
-                        connector.name()
-                    ),
-                ));
-            }
-            _ => {}
-        }
-        let amount = Money {
-            amount: input.amount,
-            currency: currency.unwrap_or_else(|| charge.money.currency.clone()),
-        };
-        let policy = work.refund_policy().await?;
-        let eligibility = self
-            .eligibility(
-                &mut work,
-                &policy.policy,
-                &charge,
-                &amount,
-                None,
-                ticket.business_line,
-            )
-            .await?;
-        let refund = Refund::requested(amount, user, &eligibility, key);
-        let new = NewRefund {
-            ticket_id,
-            transaction_id: charge.id,
-            amount: refund.amount.clone(),
-            reason,
-            state: refund.state,
-            policy_version: policy.version,
-            requested_by: user,
-            idempotency_key: refund.idempotency_key.clone(),
-            connector: connector.name().to_string(),
-            external_ref,
-            at: now,
-        };
-        let stored = match work.insert_refund(&new).await {
-            Ok(stored) => stored,
-            Err(StoreError::Duplicate) => {
-                drop(work);
-                let found = self
-                    .store
-                    .refund_by_key(&new.idempotency_key)
-                    .await?
-                    .ok_or(AppError::IdempotencyKeyReused)?;
-                return replay(found, ticket_id, &input);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        events.push(NewEvent::ticket(
-            Some(ticket_id),
-            &actor,
-            now,
-            EventKind::RefundRequested,
-            json!({
-                "refund_id": stored.id.0,
-                "amount": stored.amount.amount,
-                "currency": stored.amount.currency,
-                "needs_approval": eligibility.needs_approval,
-            }),
-        ));
-        from_where(caller, &mut events);
-        let note = text::requested(&stored, &charge, &eligibility.explanation);
-        work.note_refund(ticket_id, &actor, note, now, events)
-            .await?;
-        work.commit().await?;
-        let refund = if stored.state == RefundState::Approved {
-            self.execute_refund(caller, stored).await?
-        } else {
-            stored
-        };
-        Ok(Requested {
-            refund,
-            is_new: true,
-        })
-    }
-
-    /// The policy's answer on refunding `amount` of `charge`, counting what other refunds
-    /// of it (all but `except`) may still pay as already refunded; refusals become
-    /// [`AppError::RefundRefused`].
-    async fn eligibility(
-        &self,
-        work: &mut PaymentWork,
-        policy: &paydesk_domain::payment::refund::RefundPolicy,
-        charge: &paydesk_domain::payment::Transaction,
-        amount: &Money,
-        except: Option<paydesk_domain::payment::refund::RefundId>,
-        line: paydesk_domain::ticket::BusinessLine,
-    ) -> Result<paydesk_domain::payment::refund::Eligibility, AppError> {
-        let held = work.held_by_refunds(charge.id, except).await?;
-        let mut seen = charge.clone();
-        seen.amount_refunded = seen.amount_refunded.saturating_add(held);
-        let dispute = work.has_open_dispute(charge.id).await?;
-        let eligibility = policy.check(&seen, amount, dispute, line, self.now());
-        if eligibility.is_allowed() {
-            Ok(eligibility)
-        } else {
-            Err(AppError::RefundRefused {
-                refusals: eligibility.refusals,
-                explanation: eligibility.explanation,
-            })
-        }
     }
 }

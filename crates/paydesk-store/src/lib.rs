@@ -68,7 +68,7 @@ pub use queue_config::{QueueRouting, QueueSettings};
 pub use queue_view::{QueueCounts, WorkRow};
 pub use refund::{RefundFilter, RefundRecord};
 pub use refund_policy::StoredRefundPolicy;
-pub use refund_work::{NewRefund, RefundResult};
+pub use refund_work::{NewRefund, RefundDecision, RefundResult};
 pub use sla::{SLA_REAPPLY_JOB, SlaSetting, StoredCalendar, StoredPolicy};
 pub use sla_clock::NO_DUE;
 pub use sla_config::SlaConfig;

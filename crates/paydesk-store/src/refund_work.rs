@@ -36,6 +36,20 @@ pub struct NewRefund {
     pub at: Timestamp,
 }
 
+/// A decision on a refund waiting for approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundDecision<'a> {
+    /// `approved` or `rejected`.
+    pub to: RefundState,
+    pub by: UserId,
+    /// The approver's words (redacted).
+    pub note: Option<&'a str>,
+    /// The reference of a refund the approver made elsewhere (`record_only`); kept as it
+    /// was when `None`.
+    pub external_ref: Option<&'a str>,
+    pub at: Timestamp,
+}
+
 /// How an execution ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefundResult {
@@ -147,24 +161,22 @@ impl PaymentWork {
         load(&mut self.tx, RefundId(id)).await
     }
 
-    /// Records a decision on a refund still waiting for one: `approved` or `rejected`, by
-    /// `by`, with a note. `None` when it was decided meanwhile (nothing is written then).
+    /// Records a decision on a refund still waiting for one (see [`RefundDecision`]).
+    /// `None` when it was decided meanwhile (nothing is written then).
     pub async fn decide_refund(
         &mut self,
         id: RefundId,
-        to: RefundState,
-        by: UserId,
-        note: Option<&str>,
-        at: Timestamp,
+        decision: &RefundDecision<'_>,
     ) -> Result<Option<RefundRecord>, StoreError> {
-        let next_attempt = (to == RefundState::Approved).then_some(at.0);
+        let d = decision;
+        let next_attempt = (d.to == RefundState::Approved).then_some(d.at.0);
         let touched = self
             .tx
             .exec(
                 "UPDATE refunds SET state = $2, approved_by = $3, decided_at = $4, decision_note = $5, \
-                 next_attempt_at = $6, version = version + 1, updated_at = $4 \
-                 WHERE id = $1 AND state = 'pending_approval'",
-                &args![id.0, to.as_str(), by.0, at.0, note, next_attempt],
+                 next_attempt_at = $6, external_ref = COALESCE($7, external_ref), version = version + 1, \
+                 updated_at = $4 WHERE id = $1 AND state = 'pending_approval'",
+                &args![id.0, d.to.as_str(), d.by.0, d.at.0, d.note, next_attempt, d.external_ref],
             )
             .await?;
         if touched == 0 {

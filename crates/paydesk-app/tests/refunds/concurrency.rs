@@ -3,6 +3,7 @@
 
 use super::{Desk, ask, person};
 use paydesk_app::AppError;
+use paydesk_app::refunds::Decision;
 use paydesk_app::refunds::TestConnector;
 use paydesk_domain::event::EventKind;
 use paydesk_domain::payment::refund::{RefundError, RefundState};
@@ -97,7 +98,10 @@ pub async fn twenty_concurrent_approvals_execute_once(store: Store) {
         .into_iter()
         .map(|approver| {
             let app = desk.app.clone();
-            tokio::spawn(async move { app.decide_refund(&approver, waiting.id, true, None).await })
+            tokio::spawn(async move {
+                app.decide_refund(&approver, waiting.id, Decision::approve())
+                    .await
+            })
         })
         .collect();
     let (mut won, mut lost) = (0, 0);

@@ -2,7 +2,7 @@
 //! elsewhere and recorded, failed with its reason; the policy as configuration.
 
 use super::{Desk, ask, person};
-use paydesk_app::refunds::{PolicyInput, TestBehaviour};
+use paydesk_app::refunds::{Decision, PolicyInput, TestBehaviour};
 use paydesk_app::{AppError, Caller};
 use paydesk_domain::event::EventKind;
 use paydesk_domain::payment::TransactionStatus;
@@ -87,7 +87,7 @@ pub async fn above_the_threshold_a_finance_user_other_than_the_requester_approve
 
     let own = desk
         .app
-        .decide_refund(&desk.finance, waiting.id, true, None)
+        .decide_refund(&desk.finance, waiting.id, Decision::approve())
         .await;
     assert!(
         matches!(own, Err(AppError::Refund(RefundError::SelfApproval))),
@@ -95,7 +95,7 @@ pub async fn above_the_threshold_a_finance_user_other_than_the_requester_approve
     );
     let by_agent = desk
         .app
-        .decide_refund(&desk.agent, waiting.id, true, None)
+        .decide_refund(&desk.agent, waiting.id, Decision::approve())
         .await;
     assert!(
         matches!(by_agent, Err(AppError::Forbidden { .. })),
@@ -103,13 +103,15 @@ pub async fn above_the_threshold_a_finance_user_other_than_the_requester_approve
     );
     let lead = person(&desk.app, Role::Lead).await;
     assert!(matches!(
-        desk.app.decide_refund(&lead, waiting.id, true, None).await,
+        desk.app
+            .decide_refund(&lead, waiting.id, Decision::approve())
+            .await,
         Err(AppError::Forbidden { .. })
     ));
     assert!(
         matches!(
             desk.app
-                .decide_refund(&Caller::system(), waiting.id, true, None)
+                .decide_refund(&Caller::system(), waiting.id, Decision::approve())
                 .await,
             Err(AppError::Invalid { .. })
         ),
@@ -125,8 +127,10 @@ pub async fn above_the_threshold_a_finance_user_other_than_the_requester_approve
         .decide_refund(
             &desk.other_finance,
             waiting.id,
-            true,
-            Some("Order 77 was cancelled".into()),
+            Decision {
+                note: Some("Order 77 was cancelled".into()),
+                ..Decision::approve()
+            },
         )
         .await
         .unwrap();
@@ -139,7 +143,7 @@ pub async fn above_the_threshold_a_finance_user_other_than_the_requester_approve
     assert_eq!(desk.gateway.payments(&done.idempotency_key), 1);
     let again = desk
         .app
-        .decide_refund(&desk.other_finance, waiting.id, false, Some("no".into()))
+        .decide_refund(&desk.other_finance, waiting.id, Decision::reject("no"))
         .await;
     assert!(
         matches!(
@@ -168,7 +172,7 @@ pub async fn a_rejected_refund_never_pays(store: Store) {
         .refund;
     let no_note = desk
         .app
-        .decide_refund(&desk.finance, waiting.id, false, None)
+        .decide_refund(&desk.finance, waiting.id, Decision::default())
         .await;
     assert!(
         matches!(&no_note, Err(AppError::Invalid { field, .. }) if field == "note"),
@@ -179,8 +183,7 @@ pub async fn a_rejected_refund_never_pays(store: Store) {
         .decide_refund(
             &desk.finance,
             waiting.id,
-            false,
-            Some("Goods were delivered".into()),
+            Decision::reject("Goods were delivered"),
         )
         .await
         .unwrap();
@@ -229,6 +232,38 @@ pub async fn refunds_made_elsewhere_are_recorded_with_their_reference(store: Sto
     assert!(
         desk.notes().await[1].contains("recorded as made outside paydesk, reference ADY-RF-889")
     );
+
+    // Above the threshold the approver makes the refund elsewhere, then approves with its
+    // reference: nothing moves before the approval.
+    let big = desk.charge("adyen", 90_000, 3).await;
+    let waiting = desk
+        .app
+        .request_refund(&desk.agent, desk.ticket, ask(&big, 60_000, "e3"))
+        .await
+        .unwrap()
+        .refund;
+    assert_eq!(waiting.state, RefundState::PendingApproval);
+    assert_eq!(waiting.external_ref, None);
+    let blind = desk
+        .app
+        .decide_refund(&desk.finance, waiting.id, Decision::approve())
+        .await;
+    assert!(
+        matches!(&blind, Err(AppError::Invalid { field, .. }) if field == "external_ref"),
+        "{blind:?}"
+    );
+    let approved = Decision {
+        external_ref: Some("ADY-RF-901".into()),
+        ..Decision::approve()
+    };
+    let recorded = desk
+        .app
+        .decide_refund(&desk.finance, waiting.id, approved)
+        .await
+        .unwrap();
+    assert_eq!(recorded.state, RefundState::Succeeded);
+    assert_eq!(recorded.gateway_refund_ref.as_deref(), Some("ADY-RF-901"));
+    assert_eq!(desk.charge_now(&big).await.amount_refunded, 60_000);
 
     let stripe = desk.charge("stripe", 5_000, 3).await;
     let needless = desk

@@ -20,15 +20,14 @@ use paydesk_app::tickets::NewTicketInput;
 use paydesk_app::{App, Caller, ManualClock};
 use paydesk_domain::event::EventKind;
 use paydesk_domain::message::Visibility;
-use paydesk_domain::payment::{
-    Money, PaymentObjectKind, Transaction, TransactionId, TransactionKind, TransactionStatus,
-};
+use paydesk_domain::payment::{Money, Transaction};
 use paydesk_domain::policy::Principal;
 use paydesk_domain::role::Role;
 use paydesk_domain::ticket::{BusinessLine, Channel};
 use paydesk_domain::{TicketId, Timestamp};
 use paydesk_store::{PageRequest, Store};
 use paydesk_testkit::on_both_engines;
+use paydesk_testkit::payment::linked_charge;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -91,37 +90,18 @@ impl Desk {
     pub async fn charge(&self, gateway: &str, amount: i64, days_ago: i64) -> Transaction {
         let n = USERS.fetch_add(1, Ordering::Relaxed);
         let now = Timestamp(T0);
-        let mut work = self.store.payment_work().await.unwrap();
-        let charge = work
-            .save_transaction(&Transaction {
-                id: TransactionId(0),
-                gateway: gateway.into(),
-                gateway_ref: format!("ch_{n}"),
-                kind: TransactionKind::Charge,
-                status: TransactionStatus::Captured,
-                money: Money::new(amount, "usd").unwrap(),
-                amount_refunded: 0,
-                customer_id: None,
-                order_id: None,
-                failure_code: None,
-                failure_message: None,
-                card_brand: Some("visa".into()),
-                card_last4: Some("4242".into()),
-                created_at: now.plus_millis(-days_ago * Timestamp::DAY),
-                updated_at: now,
-            })
+        let charge = Transaction {
+            created_at: now.plus_millis(-days_ago * Timestamp::DAY),
+            ..Transaction::captured_charge(
+                gateway,
+                &format!("ch_{n}"),
+                Money::new(amount, "usd").unwrap(),
+                now,
+            )
+        };
+        linked_charge(&self.store, self.ticket, &charge)
             .await
-            .unwrap();
-        work.link(
-            self.ticket,
-            PaymentObjectKind::Transaction,
-            charge.id.0,
-            now,
-        )
-        .await
-        .unwrap();
-        work.commit().await.unwrap();
-        charge
+            .unwrap()
     }
 
     /// The charge as stored now.

@@ -1,6 +1,7 @@
 //! What the policy and the input checks refuse, and how they say it.
 
 use super::{Desk, T0, ask};
+use paydesk_app::refunds::Decision;
 use paydesk_app::refunds::RefundInput;
 use paydesk_app::{AppError, Caller};
 use paydesk_domain::TicketId;
@@ -127,7 +128,7 @@ pub async fn money_held_by_waiting_refunds_is_not_refunded_twice(store: Store) {
     // Approval checks again, leaving the refund's own hold out.
     let approved = desk
         .app
-        .decide_refund(&desk.finance, waiting.id, true, None)
+        .decide_refund(&desk.finance, waiting.id, Decision::approve())
         .await
         .unwrap();
     assert_eq!(approved.state, RefundState::Succeeded);
@@ -144,7 +145,7 @@ pub async fn money_held_by_waiting_refunds_is_not_refunded_twice(store: Store) {
     open_dispute(&desk, &disputed).await;
     let e = desk
         .app
-        .decide_refund(&desk.finance, waiting.id, true, None)
+        .decide_refund(&desk.finance, waiting.id, Decision::approve())
         .await;
     assert!(
         matches!(&e, Err(AppError::RefundRefused { refusals, .. }) if refusals == &[Refusal::OpenDispute]),
@@ -156,7 +157,7 @@ pub async fn money_held_by_waiting_refunds_is_not_refunded_twice(store: Store) {
     );
     let rejected = desk
         .app
-        .decide_refund(&desk.finance, waiting.id, false, Some("Disputed".into()))
+        .decide_refund(&desk.finance, waiting.id, Decision::reject("Disputed"))
         .await
         .unwrap();
     assert_eq!(rejected.state, RefundState::Rejected);

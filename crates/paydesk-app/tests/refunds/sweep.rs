@@ -7,7 +7,7 @@ use paydesk_app::refunds::{EXECUTION_LEASE_MS, TestBehaviour};
 use paydesk_domain::Timestamp;
 use paydesk_domain::event::EventKind;
 use paydesk_domain::payment::refund::{RefundId, RefundState};
-use paydesk_store::Store;
+use paydesk_store::{RefundDecision, Store};
 
 /// Runs `n` sweeps at once; returns how many refunds they attempted in all.
 async fn sweeps(app: &App, n: usize) -> usize {
@@ -32,10 +32,14 @@ async fn approve_and_die(desk: &Desk, id: RefundId) {
         _ => unreachable!(),
     };
     let mut work = desk.store.payment_work().await.unwrap();
-    let decided = work
-        .decide_refund(id, RefundState::Approved, finance, None, desk.app.now())
-        .await
-        .unwrap();
+    let decision = RefundDecision {
+        to: RefundState::Approved,
+        by: finance,
+        note: None,
+        external_ref: None,
+        at: desk.app.now(),
+    };
+    let decided = work.decide_refund(id, &decision).await.unwrap();
     assert!(decided.is_some());
     work.commit().await.unwrap();
 }
