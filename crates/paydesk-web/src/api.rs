@@ -10,6 +10,8 @@ pub mod mail;
 pub mod openapi;
 pub mod privacy;
 pub mod queues;
+pub mod refund_dto;
+pub mod refunds;
 pub mod routing_dto;
 pub mod session;
 pub mod sla;
@@ -38,6 +40,7 @@ pub fn routes() -> Router<App> {
         .merge(queues::routes())
         .merge(work::routes())
         .merge(agents::routes())
+        .merge(refunds::routes())
         .method_not_allowed_fallback(method_not_allowed)
 }
 

@@ -1,10 +1,10 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
 use super::{
-    agents, chat, customers, deliveries, dto, mail, privacy, queues, routing_dto as rd, session,
-    sla, tickets, tokens, work,
+    agents, chat, customers, deliveries, dto, mail, privacy, queues, refund_dto, refunds,
+    routing_dto as rd, session, sla, tickets, tokens, work,
 };
-use crate::error::Problem;
+use crate::error::{Problem, RefusalOut};
 use axum::routing::get;
 use axum::{Json, Router};
 use paydesk_app::App;
@@ -24,6 +24,8 @@ use utoipa::OpenApi;
         queues::list, queues::create, queues::get_one, queues::change, queues::tickets, queues::add_member, queues::remove_member,
         work::my_work, work::next_ticket, work::my_presence, work::claim,
         agents::list, agents::get_one, agents::save, agents::presence, agents::teams, agents::create_team,
+        refunds::create, refunds::ticket_refunds, refunds::list, refunds::get_one, refunds::approve, refunds::reject,
+        refunds::policy, refunds::change_policy,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
@@ -36,10 +38,12 @@ use utoipa::OpenApi;
         chat::StartChat, chat::ChatSessionOut, chat::ChatMessageIn, chat::ChatLine, chat::Transcript,
         rd::QueueOut, rd::QueueList, rd::QueueCountsOut, rd::PatchQueue, rd::CreateQueue, rd::WorkRowOut, rd::WorkPage,
         rd::PresenceIn, rd::AgentOut, rd::AgentList, rd::PutAgent, rd::TeamOut, rd::TeamList, rd::CreateTeam,
+        RefusalOut, refund_dto::RefundOut, refund_dto::RefundPage, refund_dto::CreateRefund, refund_dto::DecideRefund,
+        refund_dto::RefundPolicyOut, refund_dto::RefundPolicyIn,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "refunds"))
 )]
 pub struct ApiDoc;
 
