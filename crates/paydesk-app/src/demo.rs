@@ -4,7 +4,8 @@
 //! What it makes: two BPO vendors and six queues with about forty agents (with routing
 //! profiles, queue members, conditions and routing modes), one sign-in per role, customers of the three business lines, and tickets arriving with weekly
 //! seasonality and two campaign peaks, each with a plausible history (replies, notes,
-//! escalations, solves, reopenings, closes) recorded as messages and events.
+//! escalations, solves, reopenings, closes) recorded as messages and events, and a few
+//! refunds on open tickets (made, waiting for approval, rejected).
 //!
 //! Guarantees:
 //! - Deterministic: the same seed and end give the same rows in the same order (ids
@@ -24,6 +25,7 @@ mod intake;
 mod life;
 mod locale;
 mod people;
+mod refunds;
 mod reply;
 mod routing;
 mod sla;
@@ -237,6 +239,7 @@ impl App {
         }
         // After the history, so the routing loop hands out only what is still open.
         routing::set_up(&self.store, &desk, opts.end).await?;
+        summary.messages += refunds::set_up(self, &desk).await?;
         Ok(summary)
     }
 }
