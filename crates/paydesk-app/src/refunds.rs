@@ -94,8 +94,14 @@ fn refund_key(user: UserId, key: &str) -> Result<String, AppError> {
         ));
     }
     let digest = Sha256::digest(format!("user:{user}\n{key}").as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("pdrf_{hex}"))
+    // Letters only (a-p per half byte): no run of digits a card-data scan could mistake
+    // for a card number.
+    let letters: String = digest
+        .iter()
+        .flat_map(|b| [b >> 4, b & 0x0f])
+        .map(|n| char::from(b'a' + n))
+        .collect();
+    Ok(format!("pdrf_{letters}"))
 }
 
 /// A person's free text (a reason, a note): 1 to [`TEXT_MAX`] characters, no NUL.

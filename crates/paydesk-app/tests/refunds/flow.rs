@@ -31,7 +31,12 @@ pub async fn a_small_refund_runs_at_once_and_says_so_on_the_ticket(store: Store)
             .is_some_and(|r| r.starts_with("re_test_"))
     );
     assert_eq!(desk.gateway.payments(&refund.idempotency_key), 1);
-    assert!(refund.idempotency_key.starts_with("pdrf_") && !refund.idempotency_key.contains("k1"));
+    let key = &refund.idempotency_key;
+    assert!(key.starts_with("pdrf_") && !key.contains("k1"), "{key}");
+    assert!(
+        !key.chars().any(|c| c.is_ascii_digit()),
+        "no digit runs: {key}"
+    );
     let now = desk.charge_now(&charge).await;
     assert_eq!(now.amount_refunded, 2_000);
     assert_eq!(now.status, TransactionStatus::Captured);
