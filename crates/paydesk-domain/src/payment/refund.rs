@@ -148,10 +148,13 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// The longest refund window a policy may set, in days (ten years).
 pub const MAX_WINDOW_DAYS: i64 = 3_650;
 
+/// The most caps a policy holds (each business line in twenty currencies).
+pub const MAX_LINE_LIMITS: usize = 60;
+
 impl RefundPolicy {
     /// Checks a policy before it is stored: a window of 1 to [`MAX_WINDOW_DAYS`] days, no
-    /// negative amounts, and at most one cap per business line and currency. Currencies
-    /// are upper-cased on the way.
+    /// negative amounts, at most [`MAX_LINE_LIMITS`] caps and one per business line and
+    /// currency. Currencies are upper-cased on the way.
     pub fn validate(mut self) -> Result<Self, DomainError> {
         if !(1..=MAX_WINDOW_DAYS).contains(&self.max_days_since_capture) {
             return Err(DomainError::invalid(
@@ -163,6 +166,12 @@ impl RefundPolicy {
             return Err(DomainError::invalid(
                 "approval_above",
                 "an amount in minor units, 0 or more (0: every refund needs approval)",
+            ));
+        }
+        if self.line_limits.len() > MAX_LINE_LIMITS {
+            return Err(DomainError::invalid(
+                "line_limits",
+                format!("at most {MAX_LINE_LIMITS} caps"),
             ));
         }
         for i in 0..self.line_limits.len() {

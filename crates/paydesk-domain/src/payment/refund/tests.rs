@@ -235,6 +235,21 @@ fn a_policy_is_checked_before_it_is_stored() {
         ..RefundPolicy::default()
     };
     assert_eq!(field(bad_currency), "line_limits");
+    let currency = |i: usize| {
+        let letter = |n: usize| char::from(b'A' + u8::try_from(n % 26).unwrap());
+        format!("{}{}Q", letter(i / 26), letter(i))
+    };
+    let caps = |n: usize| RefundPolicy {
+        line_limits: (0..n)
+            .map(|i| cap(BusinessLine::Buyer, &currency(i), 1))
+            .collect(),
+        ..RefundPolicy::default()
+    };
+    assert!(caps(MAX_LINE_LIMITS).validate().is_ok());
+    assert!(matches!(
+        caps(MAX_LINE_LIMITS + 1).validate(),
+        Err(crate::DomainError::Invalid { field: "line_limits", reason }) if reason.contains("at most")
+    ));
 }
 
 #[test]
