@@ -50,6 +50,17 @@ impl Caller {
         self.principal.ticket_scope()
     }
 
+    /// The vendor whose queues a list is narrowed to (`Some(None)`: not narrowed), or
+    /// `None` when the caller may see no ticket at all.
+    #[must_use]
+    pub fn list_scope(&self) -> Option<Option<paydesk_domain::VendorId>> {
+        match self.ticket_scope() {
+            TicketScope::All => Some(None),
+            TicketScope::Vendor(v) => Some(Some(v)),
+            TicketScope::Nothing => None,
+        }
+    }
+
     /// Whether customers' personal data is shown to this caller unmasked.
     #[must_use]
     pub fn sees_pii(&self) -> bool {

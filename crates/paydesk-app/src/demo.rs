@@ -5,7 +5,8 @@
 //! profiles, queue members, conditions and routing modes), one sign-in per role, customers of the three business lines, and tickets arriving with weekly
 //! seasonality and two campaign peaks, each with a plausible history (replies, notes,
 //! escalations, solves, reopenings, closes) recorded as messages and events; one past
-//! incident with its linked tickets, and a day of payment health counts.
+//! incident with its linked tickets, and a day of payment health counts; disputes on the
+//! dispute tickets; and a few refunds on open tickets (made, waiting for approval, rejected).
 //!
 //! Guarantees:
 //! - Deterministic: the same seed and end give the same rows in the same order (ids
@@ -27,6 +28,7 @@ mod intake;
 mod life;
 mod locale;
 mod people;
+mod refunds;
 mod reply;
 mod routing;
 mod sla;
@@ -265,6 +267,7 @@ impl App {
         // After the history, so the routing loop hands out only what is still open.
         routing::set_up(&self.store, &desk, opts.end).await?;
         disputes::set_up(self).await?;
+        summary.messages += refunds::set_up(self, &desk).await?;
         Ok(summary)
     }
 }

@@ -60,6 +60,16 @@ pub enum AppError {
     /// This client sent more than its share in the window (the support form's limit).
     #[error("too many requests from your address; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
+    /// The refund policy refuses the refund: every reason, each with its explanation.
+    #[error("the refund is not allowed: {}", explanation.join("; "))]
+    RefundRefused {
+        refusals: Vec<paydesk_domain::payment::refund::Refusal>,
+        /// One sentence per refusal, in the same order.
+        explanation: Vec<String>,
+    },
+    /// The refund's maker-checker rules refuse the move (self-approval, a decided refund).
+    #[error(transparent)]
+    Refund(#[from] paydesk_domain::payment::refund::RefundError),
     /// The chat session has ended; a new conversation starts a new session.
     #[error(
         "this chat session has ended (idle too long); start a new session with POST /api/v1/chat/sessions"
@@ -99,6 +109,8 @@ impl AppError {
             Self::ChatEnded => "chat_ended",
             Self::Dispute(e) => e.code(),
             Self::IncidentState { .. } => "incident_state",
+            Self::RefundRefused { .. } => "refund_refused",
+            Self::Refund(e) => e.code(),
         }
     }
 

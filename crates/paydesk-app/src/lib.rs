@@ -16,6 +16,7 @@ pub mod incidents;
 pub mod password;
 pub mod payment_health;
 pub mod privacy;
+pub mod refunds;
 pub mod retention;
 pub mod routing;
 pub mod settings;
@@ -48,6 +49,7 @@ pub struct App {
     intake: Arc<settings::IntakeSettings>,
     jobs_waiting: Arc<tokio::sync::Notify>,
     routing_wanted: Arc<tokio::sync::Notify>,
+    refund_connectors: Arc<refunds::Connectors>,
 }
 
 impl App {
@@ -60,7 +62,20 @@ impl App {
             intake: Arc::new(settings::IntakeSettings::default()),
             jobs_waiting: Arc::new(tokio::sync::Notify::new()),
             routing_wanted: Arc::new(tokio::sync::Notify::new()),
+            refund_connectors: Arc::new(refunds::Connectors::default()),
         }
+    }
+
+    /// The same services, executing refunds of charges on `gateway` with `connector`
+    /// (without one, a gateway's refunds are `record_only`: made elsewhere, recorded here).
+    #[must_use]
+    pub fn with_refund_connector(
+        mut self,
+        gateway: &str,
+        connector: Arc<dyn refunds::RefundConnector>,
+    ) -> Self {
+        Arc::make_mut(&mut self.refund_connectors).insert(gateway, connector);
+        self
     }
 
     /// The same services with these intake settings.

@@ -10,13 +10,15 @@
 )]
 
 use paydesk_app::demo::{DemoOptions, DemoSummary};
+use paydesk_app::refunds::Decision;
 use paydesk_app::{App, AppError, ManualClock};
 use paydesk_domain::Timestamp;
 use paydesk_domain::event::EventKind;
 use paydesk_domain::incident::IncidentStatus;
+use paydesk_domain::payment::refund::RefundState;
 use paydesk_domain::role::Role;
 use paydesk_domain::ticket::{Status, Ticket};
-use paydesk_store::{PageRequest, Store, TicketFilter};
+use paydesk_store::{PageRequest, RefundFilter, Store, TicketFilter};
 use paydesk_testkit::{StoreEngine, on_both_engines};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -340,6 +342,45 @@ async fn demo_fills_an_empty_desk(store: Store) {
         "{:?}",
         paypal.assessment
     );
+    // A few refunds on open buyer tickets: one made, one waiting for a finance approver
+    // (the finance sign-in approves it), one rejected.
+    let refunds = store
+        .list_refunds(&RefundFilter::default(), &PageRequest::first(50))
+        .await
+        .unwrap()
+        .items;
+    let states: BTreeSet<_> = refunds.iter().map(|r| r.state.as_str()).collect();
+    assert_eq!(
+        states,
+        BTreeSet::from(["pending_approval", "rejected", "succeeded"])
+    );
+    let waiting = refunds
+        .iter()
+        .find(|r| r.state == RefundState::PendingApproval)
+        .unwrap();
+    let finance = summary
+        .logins
+        .iter()
+        .find(|l| l.role == Role::Finance)
+        .unwrap();
+    let finance = store.user_by_email(&finance.email).await.unwrap().unwrap();
+    let finance = paydesk_app::Caller::new(
+        paydesk_domain::policy::Principal::User {
+            id: finance.id,
+            role: Role::Finance,
+            vendor_id: None,
+        },
+        None,
+    );
+    let approval = Decision {
+        external_ref: Some("re_dashboard_77".into()),
+        ..Decision::approve()
+    };
+    let approved = app
+        .decide_refund(&finance, waiting.id, approval)
+        .await
+        .unwrap();
+    assert_eq!(approved.state, RefundState::Succeeded);
 
     let again = app.generate_demo(&opts, &|_, _| {}).await;
     assert!(

@@ -207,6 +207,31 @@ pub struct Transaction {
     pub updated_at: Timestamp,
 }
 
+impl Transaction {
+    /// A captured charge not stored yet (id 0), as a gateway reports a new one: nothing
+    /// refunded, no customer, order, failure or card known.
+    #[must_use]
+    pub fn captured_charge(gateway: &str, gateway_ref: &str, money: Money, at: Timestamp) -> Self {
+        Self {
+            id: TransactionId(0),
+            gateway: gateway.into(),
+            gateway_ref: gateway_ref.into(),
+            kind: TransactionKind::Charge,
+            status: TransactionStatus::Captured,
+            money,
+            amount_refunded: 0,
+            customer_id: None,
+            order_id: None,
+            failure_code: None,
+            failure_message: None,
+            card_brand: None,
+            card_last4: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
 /// A dispute as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dispute {

@@ -23,8 +23,8 @@ use std::collections::BTreeMap;
 
 /// Open changes to payment objects and their tickets, with the events that record them.
 pub struct PaymentWork {
-    tx: Tx,
-    events: Vec<NewEvent>,
+    pub(crate) tx: Tx,
+    pub(crate) events: Vec<NewEvent>,
 }
 
 /// `position of needle in haystack > 0`, in each engine's words (exact, case-sensitive).

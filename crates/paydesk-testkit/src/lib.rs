@@ -7,6 +7,7 @@
 //! `<test>::sqlite` and `<test>::postgres`, so the output shows both ran.
 
 pub mod customer;
+pub mod payment;
 pub mod routing;
 
 use anyhow::Context as _;

@@ -15,6 +15,8 @@ pub mod openapi;
 pub mod payment_health;
 pub mod privacy;
 pub mod queues;
+pub mod refund_dto;
+pub mod refunds;
 pub mod routing_dto;
 pub mod session;
 pub mod sla;
@@ -46,6 +48,7 @@ pub fn routes() -> Router<App> {
         .merge(agents::routes())
         .merge(incidents::routes())
         .merge(payment_health::routes())
+        .merge(refunds::routes())
         .method_not_allowed_fallback(method_not_allowed)
 }
 

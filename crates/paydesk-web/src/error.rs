@@ -33,6 +33,22 @@ pub struct Problem {
     /// For server errors: quote it when reporting the problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_id: Option<String>,
+    /// For `refund_refused`: every reason the refund policy gives, each explained.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusals: Option<Vec<RefusalOut>>,
+}
+
+/// One reason the refund policy refuses a refund.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RefusalOut {
+    /// Stable: not_a_charge, not_refundable, not_positive, wrong_currency, over_refund,
+    /// too_old, open_dispute, over_line_limit.
+    pub code: String,
+    /// The policy's own sentence, for the agent.
+    pub explanation: String,
+    /// The figures behind it (`available`, `days` and `limit`, `expected`, `status`).
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
 }
 
 /// The one table from stable codes to statuses.
@@ -51,7 +67,11 @@ pub fn status_of(code: &str) -> StatusCode {
         "version_conflict" | "duplicate" | "ticket_closed" | "invalid_transition"
         | "chat_ended" | "already_assigned" | "at_capacity" | "not_workable"
         | "agent_unavailable" | "dispute_status" | "incident_state" => StatusCode::CONFLICT,
-        "idempotency_key_reused" | "dispute_amounts" => StatusCode::UNPROCESSABLE_ENTITY,
+        "self_approval" | "not_finance" => StatusCode::FORBIDDEN,
+        "refund_not_pending" | "refund_not_executable" => StatusCode::CONFLICT,
+        "idempotency_key_reused" | "dispute_amounts" | "refund_refused" => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         "database_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -113,6 +133,14 @@ fn masked(text: &str) -> String {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        self.into_problem(None)
+    }
+}
+
+impl ApiError {
+    /// The problem document, with the refund policy's `refusals` when there are some.
+    #[must_use]
+    pub fn into_problem(self, refusals: Option<Vec<RefusalOut>>) -> Response {
         let title = self
             .status
             .canonical_reason()
@@ -138,6 +166,7 @@ impl IntoResponse for ApiError {
             code: self.code.to_string(),
             field: self.field.as_deref().map(masked),
             error_id,
+            refusals,
         };
         let mut response = (self.status, axum::Json(body)).into_response();
         response.headers_mut().insert(

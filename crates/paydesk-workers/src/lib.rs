@@ -1,6 +1,7 @@
 //! paydesk's background work: durable jobs claimed from the database with leases and run
-//! with retries (see [`runner`]), the SMTP sending of outgoing mail (see [`smtp`]), and
-//! the routing loop (see [`routing`]) and the incident loop (see [`incidents`]).
+//! with retries (see [`runner`]), the SMTP sending of outgoing mail (see [`smtp`]), the
+//! routing loop (see [`routing`]), the incident loop (see [`incidents`]) and the refund
+//! sweep (see [`refunds`]).
 //!
 //! A serving instance starts them with [`spawn`]; each runs until the process ends. Jobs
 //! survive restarts and crashes: what was queued is still queued, and a claim held by a
@@ -8,6 +9,7 @@
 
 pub mod incidents;
 pub mod mail;
+pub mod refunds;
 pub mod routing;
 pub mod runner;
 pub mod sla;
@@ -38,7 +40,7 @@ pub fn runner(app: &App) -> Runner {
 }
 
 /// Starts every background worker of `app`: the job runner, the timer loop, the chat
-/// sweeper, the routing loop and the incident loop.
+/// sweeper, the routing loop, the incident loop and the refund sweep.
 #[must_use]
 pub fn spawn(app: &App) -> Vec<JoinHandle<()>> {
     let mut handles = vec![
@@ -47,6 +49,7 @@ pub fn spawn(app: &App) -> Vec<JoinHandle<()>> {
         timers::spawn(app.clone()),
         routing::RoutingLoop::default().spawn(app.clone()),
         incidents::IncidentLoop::default().spawn(app.clone()),
+        refunds::spawn(app.clone()),
     ];
     if app.intake().smtp.is_none() {
         let store = app.store().clone();

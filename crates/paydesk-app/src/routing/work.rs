@@ -4,7 +4,7 @@
 use super::person;
 use crate::error::AppError;
 use crate::{App, Caller};
-use paydesk_domain::policy::{Action, Principal, TicketScope};
+use paydesk_domain::policy::{Action, Principal};
 use paydesk_domain::routing::{AgentProfile, AssignReason, Presence};
 use paydesk_domain::ticket::Ticket;
 use paydesk_domain::{TicketId, UserId};
@@ -57,15 +57,11 @@ impl App {
     ) -> Result<Page<WorkRow>, AppError> {
         caller.require(Action::TicketRead)?;
         let me = person(caller)?;
-        let vendor = match caller.ticket_scope() {
-            TicketScope::All => None,
-            TicketScope::Vendor(v) => Some(v),
-            TicketScope::Nothing => {
-                return Ok(Page {
-                    items: vec![],
-                    next_cursor: None,
-                });
-            }
+        let Some(vendor) = caller.list_scope() else {
+            return Ok(Page {
+                items: vec![],
+                next_cursor: None,
+            });
         };
         Ok(self.store.assigned_work(me, vendor, page).await?)
     }

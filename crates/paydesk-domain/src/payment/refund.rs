@@ -12,6 +12,7 @@
 mod tests;
 
 use super::{Money, Transaction, TransactionKind, TransactionStatus};
+use crate::error::DomainError;
 use crate::id::UserId;
 use crate::role::Role;
 use crate::ticket::BusinessLine;
@@ -74,6 +75,21 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// The stable snake_case code of this reason (the same as its serialised `code`).
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::NotACharge => "not_a_charge",
+            Refusal::NotRefundable { .. } => "not_refundable",
+            Refusal::NotPositive => "not_positive",
+            Refusal::WrongCurrency { .. } => "wrong_currency",
+            Refusal::OverRefund { .. } => "over_refund",
+            Refusal::TooOld { .. } => "too_old",
+            Refusal::OpenDispute => "open_dispute",
+            Refusal::OverLineLimit { .. } => "over_line_limit",
+        }
+    }
+
     /// The reason in a sentence, for the agent.
     #[must_use]
     pub fn explain(&self, currency: &str) -> String {
@@ -129,7 +145,65 @@ impl Eligibility {
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
+/// The longest refund window a policy may set, in days (ten years).
+pub const MAX_WINDOW_DAYS: i64 = 3_650;
+
+/// The most caps a policy holds (each business line in twenty currencies).
+pub const MAX_LINE_LIMITS: usize = 60;
+
 impl RefundPolicy {
+    /// Checks a policy before it is stored: a window of 1 to [`MAX_WINDOW_DAYS`] days, no
+    /// negative amounts, at most [`MAX_LINE_LIMITS`] caps and one per business line and
+    /// currency. Currencies are upper-cased on the way.
+    pub fn validate(mut self) -> Result<Self, DomainError> {
+        if !(1..=MAX_WINDOW_DAYS).contains(&self.max_days_since_capture) {
+            return Err(DomainError::invalid(
+                "max_days_since_capture",
+                format!("between 1 and {MAX_WINDOW_DAYS} days"),
+            ));
+        }
+        if self.approval_above < 0 {
+            return Err(DomainError::invalid(
+                "approval_above",
+                "an amount in minor units, 0 or more (0: every refund needs approval)",
+            ));
+        }
+        if self.line_limits.len() > MAX_LINE_LIMITS {
+            return Err(DomainError::invalid(
+                "line_limits",
+                format!("at most {MAX_LINE_LIMITS} caps"),
+            ));
+        }
+        for i in 0..self.line_limits.len() {
+            let currency =
+                super::normalize_currency(&self.line_limits[i].currency).map_err(|_| {
+                    DomainError::invalid(
+                        "line_limits",
+                        "each currency is an ISO 4217 code such as 'USD'",
+                    )
+                })?;
+            let limit = &mut self.line_limits[i];
+            limit.currency = currency;
+            if limit.max_amount < 0 {
+                return Err(DomainError::invalid(
+                    "line_limits",
+                    "max_amount is an amount in minor units, 0 or more",
+                ));
+            }
+            let (line, currency) = (limit.business_line, limit.currency.clone());
+            if self.line_limits[..i]
+                .iter()
+                .any(|o| o.business_line == line && o.currency == currency)
+            {
+                return Err(DomainError::invalid(
+                    "line_limits",
+                    format!("two caps for {} in {currency}", line.as_str()),
+                ));
+            }
+        }
+        Ok(self)
+    }
+
     /// Whether `amount` may be refunded on `charge` at `now`. `has_open_dispute`: a
     /// dispute on the charge that is not closed; `line`: the ticket's business line.
     #[must_use]
@@ -231,6 +305,23 @@ crate::label_enum!(
         Failed = "failed",
     }
 );
+
+impl RefundState {
+    /// Whether a refund in this state still holds its amount on the charge: it may yet
+    /// pay, so a second refund may not count that money as available.
+    #[must_use]
+    pub fn holds_amount(self) -> bool {
+        matches!(
+            self,
+            Self::PendingApproval | Self::Approved | Self::Executing
+        )
+    }
+}
+
+/// A refund's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RefundId(pub i64);
 
 /// A refund asked for on a ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -63,6 +63,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../migrations/postgres/0008_routing.sql"),
     },
     Migration {
+        version: 9,
+        name: "refunds",
+        sqlite: include_str!("../../migrations/sqlite/0009_refunds.sql"),
+        postgres: include_str!("../../migrations/postgres/0009_refunds.sql"),
+    },
+    Migration {
         version: 10,
         name: "incidents",
         sqlite: include_str!("../../migrations/sqlite/0010_incidents.sql"),

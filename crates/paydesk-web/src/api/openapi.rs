@@ -2,10 +2,10 @@
 
 use super::{
     agents, chat, customers, deliveries, dispute_dto as dd, disputes, dto, incident_dto as idto,
-    incidents, mail, payment_health as ph, privacy, queues, routing_dto as rd, session, sla,
-    tickets, tokens, work,
+    incidents, mail, payment_health as ph, privacy, queues, refund_dto, refunds, routing_dto as rd,
+    session, sla, tickets, tokens, work,
 };
-use crate::error::Problem;
+use crate::error::{Problem, RefusalOut};
 use axum::routing::get;
 use axum::{Json, Router};
 use paydesk_app::App;
@@ -30,6 +30,8 @@ use utoipa::OpenApi;
         incidents::accept, incidents::dismiss, incidents::resolve, incidents::post_update,
         incidents::tickets, incidents::link, incidents::unlink, incidents::ticket_incidents,
         ph::record, ph::health, ph::check, ph::objectives, ph::set_objectives,
+        refunds::create, refunds::ticket_refunds, refunds::list, refunds::get_one, refunds::approve, refunds::reject,
+        refunds::policy, refunds::change_policy,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
@@ -49,10 +51,12 @@ use utoipa::OpenApi;
         idto::TicketIncidentOut, idto::TicketIncidentList, idto::LinkOut, incidents::MatchOut, incidents::ResolvedOut,
         ph::PaymentEventBatch, ph::PaymentEventIn, ph::RefusedOut, ph::RecordedOut, ph::WindowOut, ph::CodeCount,
         ph::GatewayHealthOut, ph::HealthOut, ph::CheckOut, ph::ObjectiveOverrideDto, ph::ObjectivesDto,
+        RefusalOut, refund_dto::RefundOut, refund_dto::RefundPage, refund_dto::CreateRefund, refund_dto::DecideRefund,
+        refund_dto::RefundPolicyOut, refund_dto::RefundPolicyIn,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "payments"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "payments"), (name = "refunds"))
 )]
 pub struct ApiDoc;
 

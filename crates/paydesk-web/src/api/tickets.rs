@@ -60,7 +60,8 @@ fn expected_version(body: Option<i64>, headers: &HeaderMap) -> Result<Option<i64
     }
 }
 
-fn page(limit: Option<usize>, cursor: Option<String>) -> PageRequest {
+/// A page request from `limit` (clamped to 1-200, default 50) and `cursor`.
+pub(super) fn page(limit: Option<usize>, cursor: Option<String>) -> PageRequest {
     PageRequest::asked(limit, cursor)
 }
 

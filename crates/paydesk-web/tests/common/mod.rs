@@ -53,9 +53,14 @@ pub struct Reply {
 
 impl Api {
     pub fn new(store: Store) -> Self {
+        Self::with(store, |app| app)
+    }
+
+    /// The HTTP surface over services set up by `configure` (a refund connector, say).
+    pub fn with(store: Store, configure: impl FnOnce(App) -> App) -> Self {
         let clock = Arc::new(ManualClock::at(Timestamp(T0)));
-        let router = paydesk_web::router(App::new(store, clock.clone()).with_intake(intake()))
-            .layer(axum::middleware::from_fn(act_as_integration));
+        let app = configure(App::new(store, clock.clone()).with_intake(intake()));
+        let router = paydesk_web::router(app).layer(axum::middleware::from_fn(act_as_integration));
         Self { router, clock }
     }
 
@@ -225,7 +230,7 @@ pub async fn sign_in(api: &Api, email: &str, password: &str) -> (String, String)
 /// The password of the people tests sign in as.
 pub const PASSWORD: &str = "a long enough passphrase";
 
-/// A staff member signed in through `POST /api/v1/session`.
+/// A signed-in person: their id and session.
 pub struct Person {
     pub id: paydesk_domain::UserId,
     pub cookie: String,
@@ -233,7 +238,7 @@ pub struct Person {
 }
 
 impl Person {
-    /// Sends `call` with the session cookie and CSRF token.
+    /// Sends `call` with this person's session and CSRF token.
     pub async fn send(&self, api: &Api, call: Call) -> Reply {
         let call = call
             .header("cookie", self.cookie.clone())
@@ -242,24 +247,27 @@ impl Person {
     }
 }
 
-/// Adds `name@desk.example` with `role` (no vendor) and signs them in.
-pub async fn person(api: &Api, app: &App, name: &str, role: paydesk_domain::role::Role) -> Person {
+/// Adds a user `name` with `role` (of `vendor`, for a BPO agent) and signs them in.
+pub async fn person(
+    api: &Api,
+    app: &App,
+    name: &str,
+    role: paydesk_domain::role::Role,
+    vendor: Option<paydesk_domain::VendorId>,
+) -> Person {
     let email = format!("{name}@desk.example");
-    let user = app
+    let id = app
         .add_user(
             &paydesk_app::Caller::system(),
             &email,
             name,
             role,
-            None,
+            vendor,
             Some(PASSWORD),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let (cookie, csrf) = sign_in(api, &email, PASSWORD).await;
-    Person {
-        id: user.id,
-        cookie,
-        csrf,
-    }
+    Person { id, cookie, csrf }
 }

@@ -69,8 +69,8 @@ async fn a_ticket(api: &Api, lead: &Person) -> String {
 async fn incident_routes_answer_with_their_codes(store: Store) {
     let api = Api::new(store.clone());
     let app = App::new(store.clone(), api.clock.clone());
-    let lead = person(&api, &app, "lena", Role::Lead).await;
-    let agent = person(&api, &app, "ana", Role::Agent).await;
+    let lead = person(&api, &app, "lena", Role::Lead, None).await;
+    let agent = person(&api, &app, "ana", Role::Agent, None).await;
     let number = a_ticket(&api, &lead).await;
 
     let declare = json!({
@@ -420,8 +420,8 @@ fn event(gateway: &str, result: &str, code: Option<&str>, minutes_ago: i64) -> V
 async fn payment_health_routes_answer_with_their_codes(store: Store) {
     let api = Api::new(store.clone());
     let app = App::new(store.clone(), api.clock.clone());
-    let lead = person(&api, &app, "lena", Role::Lead).await;
-    let admin = person(&api, &app, "sam", Role::Admin).await;
+    let lead = person(&api, &app, "lena", Role::Lead, None).await;
+    let admin = person(&api, &app, "sam", Role::Admin, None).await;
 
     // The integration (payments:write) loads attempts; bad items are refused one by one.
     let mut events: Vec<Value> = (0..600)
@@ -597,8 +597,8 @@ async fn payment_health_routes_answer_with_their_codes(store: Store) {
 async fn hostile_bodies_never_get_a_5xx(store: Store) {
     let api = Api::new(store.clone());
     let app = App::new(store.clone(), api.clock.clone());
-    let lead = person(&api, &app, "lena", Role::Lead).await;
-    let admin = person(&api, &app, "sam", Role::Admin).await;
+    let lead = person(&api, &app, "lena", Role::Lead, None).await;
+    let admin = person(&api, &app, "sam", Role::Admin, None).await;
     let number = a_ticket(&api, &lead).await;
     let declare = json!({
         "title": "Wallet top-ups fail", "severity": "sev3",

@@ -294,6 +294,24 @@ fn routes(w: &World) -> Vec<(Method, String, Option<Value>, Action)> {
             None,
             Action::ConfigManage,
         ),
+        (
+            Method::GET,
+            "/api/v1/refunds?state=pending_approval".into(),
+            None,
+            Action::PaymentRead,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/tickets/{t}/refunds"),
+            None,
+            Action::PaymentRead,
+        ),
+        (
+            Method::GET,
+            "/api/v1/refund-policy".into(),
+            None,
+            Action::PaymentRead,
+        ),
         // Last: once erased, the customer's data is gone for every later check.
         (
             Method::POST,

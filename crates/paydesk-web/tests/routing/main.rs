@@ -13,7 +13,7 @@
 mod common;
 
 use axum::http::Method;
-use common::{Api, Call, Reply, sign_in};
+use common::{Api, Call, Person};
 use paydesk_app::{App, Caller, ManualClock};
 use paydesk_domain::role::Role;
 use paydesk_domain::routing::Skills;
@@ -23,24 +23,6 @@ use paydesk_testkit::on_both_engines;
 use paydesk_testkit::routing::{queue, set_sla, tickets};
 use serde_json::json;
 use std::sync::Arc;
-
-const PASSWORD: &str = "a long enough passphrase";
-
-/// A signed-in person: their id and session.
-struct Person {
-    id: UserId,
-    cookie: String,
-    csrf: String,
-}
-
-impl Person {
-    async fn send(&self, api: &Api, call: Call) -> Reply {
-        let call = call
-            .header("cookie", self.cookie.clone())
-            .header("x-csrf-token", self.csrf.clone());
-        api.send(call.into_request()).await
-    }
-}
 
 struct Desk {
     api: Api,
@@ -60,12 +42,8 @@ async fn person(
     queues: &[QueueId],
 ) -> Person {
     let sys = Caller::system();
-    let email = format!("{name}@desk.example");
-    let id = app
-        .add_user(&sys, &email, name, role, vendor, Some(PASSWORD))
-        .await
-        .unwrap()
-        .id;
+    let signed_in = common::person(api, app, name, role, vendor).await;
+    let id = signed_in.id;
     let input = paydesk_app::routing::AgentInput {
         skills: Skills::default(),
         capacity: 1,
@@ -78,8 +56,7 @@ async fn person(
     for q in queues {
         app.add_queue_member(&sys, *q, id).await.unwrap();
     }
-    let (cookie, csrf) = sign_in(api, &email, PASSWORD).await;
-    Person { id, cookie, csrf }
+    signed_in
 }
 
 async fn desk(store: Store) -> Desk {

@@ -32,8 +32,8 @@ fn weekdays(start: &str, end: &str) -> Vec<Value> {
 async fn policies_and_clocks_over_http(store: Store) {
     let api = Api::new(store.clone());
     let app = App::new(store.clone(), api.clock.clone());
-    let sam = person(&api, &app, "sam", Role::Admin).await;
-    let ana = person(&api, &app, "ana", Role::Agent).await;
+    let sam = person(&api, &app, "sam", Role::Admin, None).await;
+    let ana = person(&api, &app, "ana", Role::Agent, None).await;
 
     let calendar = json!({
         "name": "Manila vendor",

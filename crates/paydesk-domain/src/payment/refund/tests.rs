@@ -1,6 +1,7 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::panic,
     reason = "a test fails by panicking"
 )]
 
@@ -169,6 +170,102 @@ fn a_rejected_refund_never_runs() {
     r.decide(UserId(8), Role::Admin, false).unwrap();
     assert_eq!(r.state, RefundState::Rejected);
     assert!(r.begin_execution().is_err());
+}
+
+#[test]
+fn each_refusal_code_is_its_serialised_code() {
+    let all = [
+        Refusal::NotACharge,
+        Refusal::NotRefundable {
+            status: TransactionStatus::Failed,
+        },
+        Refusal::NotPositive,
+        Refusal::WrongCurrency {
+            expected: "USD".into(),
+        },
+        Refusal::OverRefund { available: 1 },
+        Refusal::TooOld { days: 2, limit: 1 },
+        Refusal::OpenDispute,
+        Refusal::OverLineLimit { limit: 5 },
+    ];
+    for r in all {
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["code"], r.code(), "{json}");
+    }
+}
+
+#[test]
+fn a_policy_is_checked_before_it_is_stored() {
+    let cap = |line, currency: &str, max_amount| LineLimit {
+        business_line: line,
+        max_amount,
+        currency: currency.into(),
+    };
+    let ok = RefundPolicy {
+        line_limits: vec![cap(BusinessLine::Creator, "usd", 500)],
+        ..RefundPolicy::default()
+    }
+    .validate()
+    .unwrap();
+    assert_eq!(ok.line_limits[0].currency, "USD");
+    let field = |p: RefundPolicy| match p.validate() {
+        Err(crate::DomainError::Invalid { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    let window = RefundPolicy {
+        max_days_since_capture: 0,
+        ..RefundPolicy::default()
+    };
+    assert_eq!(field(window), "max_days_since_capture");
+    let negative = RefundPolicy {
+        approval_above: -1,
+        ..RefundPolicy::default()
+    };
+    assert_eq!(field(negative), "approval_above");
+    let twice = RefundPolicy {
+        line_limits: vec![
+            cap(BusinessLine::Buyer, "EUR", 1),
+            cap(BusinessLine::Buyer, "eur", 2),
+        ],
+        ..RefundPolicy::default()
+    };
+    assert_eq!(field(twice), "line_limits");
+    let bad_currency = RefundPolicy {
+        line_limits: vec![cap(BusinessLine::Buyer, "euro", 1)],
+        ..RefundPolicy::default()
+    };
+    assert_eq!(field(bad_currency), "line_limits");
+    let currency = |i: usize| {
+        let letter = |n: usize| char::from(b'A' + u8::try_from(n % 26).unwrap());
+        format!("{}{}Q", letter(i / 26), letter(i))
+    };
+    let caps = |n: usize| RefundPolicy {
+        line_limits: (0..n)
+            .map(|i| cap(BusinessLine::Buyer, &currency(i), 1))
+            .collect(),
+        ..RefundPolicy::default()
+    };
+    assert!(caps(MAX_LINE_LIMITS).validate().is_ok());
+    assert!(matches!(
+        caps(MAX_LINE_LIMITS + 1).validate(),
+        Err(crate::DomainError::Invalid { field: "line_limits", reason }) if reason.contains("at most")
+    ));
+}
+
+#[test]
+fn only_unfinished_refunds_hold_their_amount() {
+    let holding: Vec<_> = RefundState::ALL
+        .iter()
+        .filter(|s| s.holds_amount())
+        .collect();
+    assert_eq!(
+        holding,
+        [
+            &RefundState::PendingApproval,
+            &RefundState::Approved,
+            &RefundState::Executing
+        ]
+    );
 }
 
 proptest! {
