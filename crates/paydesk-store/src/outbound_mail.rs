@@ -269,7 +269,7 @@ impl Store {
             .message
             .ok_or_else(|| StoreError::Corrupt("message not stored".into()))?;
         let queued = queue(&mut tx, ticket, &stored, mail, now).await?;
-        let mut all = [events, &updated.sla_events].concat();
+        let mut all = [events, &updated.caused_events].concat();
         let queued = queued.map(|(m, e)| {
             all.push(e);
             m

@@ -14,6 +14,7 @@
 use crate::error::StoreError;
 use crate::sql::{Engine, Tx, Value, value_rows};
 use crate::ticket::{IdempotencyKey, TicketRecord};
+use crate::payment_link::{self, Mentions};
 use crate::{args, event, message, sla_clock, sla_config};
 use paydesk_domain::Actor;
 use paydesk_domain::event::NewEvent;
@@ -152,6 +153,7 @@ pub(crate) async fn insert_all(
             })
         })
         .collect();
+    link_payments(tx, &ids, records, &mut events).await?;
     start_clocks(tx, &ids, records, &mut events).await?;
     // Last: on PostgreSQL appending takes the audit chain's lock until commit.
     event::append_all(tx, &events, None).await?;
@@ -163,6 +165,30 @@ pub(crate) async fn insert_all(
             ..r.ticket.clone()
         })
         .collect())
+}
+
+/// Links the new tickets to the payment objects their subjects and messages name (see
+/// [`crate::payment_link`]) and adds the events.
+async fn link_payments(
+    tx: &mut Tx,
+    ids: &[i64],
+    records: &[(&TicketRecord, Option<&IdempotencyKey>)],
+    events: &mut Vec<NewEvent>,
+) -> Result<(), StoreError> {
+    let mentions: Vec<Mentions> = ids
+        .iter()
+        .zip(records)
+        .filter_map(|(id, (r, _))| {
+            let texts = std::iter::once(r.ticket.subject.as_str())
+                .chain(r.messages.iter().map(|m| m.body.as_str()));
+            Mentions::of(TicketId(*id), texts, r.events.first())
+        })
+        .collect();
+    let Some(at) = records.iter().map(|(r, _)| r.ticket.created_at).max() else {
+        return Ok(());
+    };
+    events.extend(payment_link::link_mentions(tx, &mentions, at).await?);
+    Ok(())
 }
 
 /// Starts the new tickets' SLA clocks (see [`crate::sla_clock`]) and adds their events.

@@ -62,6 +62,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0008_routing.sql"),
         postgres: include_str!("../../migrations/postgres/0008_routing.sql"),
     },
+    Migration {
+        version: 11,
+        name: "transaction_details",
+        sqlite: include_str!("../../migrations/sqlite/0011_transaction_details.sql"),
+        postgres: include_str!("../../migrations/postgres/0011_transaction_details.sql"),
+    },
 ];
 
 /// How many migrations this build knows.
