@@ -140,15 +140,16 @@ fn past(source: &Source, cursor: Option<(i64, i64, i64)>, values: &mut Vec<Value
 }
 
 impl Store {
-    /// A customer's tickets and money movements, newest first (see the module
-    /// documentation). With a vendor, only the tickets in queues it serves are shown (the
-    /// caller checks that the customer is one the vendor serves).
+    /// A customer's tickets and, with `has_money`, money movements, newest first (see the
+    /// module documentation). With a vendor, only the tickets in queues it serves are shown
+    /// (the caller checks that the customer is one the vendor serves).
     ///
     /// Errors: [`StoreError::BadCursor`].
     pub async fn customer_activity(
         &self,
         customer: CustomerId,
         vendor: Option<VendorId>,
+        has_money: bool,
         page: &PageRequest,
     ) -> Result<Page<Activity>, StoreError> {
         let cursor = match &page.cursor {
@@ -161,7 +162,8 @@ impl Store {
         let limit = page.limit.clamp(1, PageRequest::MAX_LIMIT);
         let mut items = Vec::new();
         let mut tx = self.read().await?;
-        for source in &SOURCES {
+        let sources = if has_money { &SOURCES[..] } else { &SOURCES[..1] };
+        for source in sources {
             let mut values = args![customer.0].to_vec();
             let mut sql = format!(
                 "SELECT {} FROM {} WHERE customer_id = $1",
