@@ -144,7 +144,9 @@ impl App {
             Ok(v) => v,
             Err(()) => return Ok(empty()),
         };
-        Ok(views(self.store.list_payouts(customer, vendor, page).await?))
+        Ok(views(
+            self.store.list_payouts(customer, vendor, page).await?,
+        ))
     }
 
     /// One payout. Errors: [`AppError::NotFound`], also for one outside the caller's sight.

@@ -135,7 +135,10 @@ fn past(source: &Source, cursor: Option<(i64, i64, i64)>, values: &mut Vec<Value
         format!(" AND created_at < ${n}")
     } else {
         values.push(id.into());
-        format!(" AND (created_at < ${n} OR (created_at = ${n} AND id < ${}))", n + 1)
+        format!(
+            " AND (created_at < ${n} OR (created_at = ${n} AND id < ${}))",
+            n + 1
+        )
     }
 }
 
@@ -162,7 +165,11 @@ impl Store {
         let limit = page.limit.clamp(1, PageRequest::MAX_LIMIT);
         let mut items = Vec::new();
         let mut tx = self.read().await?;
-        let sources = if has_money { &SOURCES[..] } else { &SOURCES[..1] };
+        let sources = if has_money {
+            &SOURCES[..]
+        } else {
+            &SOURCES[..1]
+        };
         for source in sources {
             let mut values = args![customer.0].to_vec();
             let mut sql = format!(

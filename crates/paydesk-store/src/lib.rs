@@ -26,8 +26,8 @@ mod message;
 mod outbound_mail;
 mod overflow;
 mod payment;
-mod payment_object;
 pub mod payment_link;
+mod payment_object;
 mod payment_read;
 mod portal;
 mod queue_config;
@@ -49,6 +49,7 @@ mod webhook_event;
 pub use access::{
     ApiToken, FAILURES_READ_LIMIT, NewApiToken, NewSession, Session, TOKEN_USE_RESOLUTION_MS,
 };
+pub use activity::{Activity, TicketSummary};
 pub use audit::{AuditRecord, ChainBreak, ChainReport};
 pub use claim::{Assignment, Claimed};
 pub use customer::CustomerFilter;
@@ -62,7 +63,6 @@ pub use message::author_columns;
 pub use outbound_mail::{MAIL_JOB, MailStatus, NewOutboundMail, OutboundMail, REFERENCES_CAP};
 pub use overflow::OVERFLOW_BATCH;
 pub use page::{Page, PageRequest};
-pub use activity::{Activity, TicketSummary};
 pub use payment::PaymentWork;
 pub use payment_read::{LinkedPayments, TransactionFilter};
 pub use portal::Admission;

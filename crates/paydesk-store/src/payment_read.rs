@@ -122,7 +122,12 @@ impl Store {
             equal(&mut conditions, &mut values, "order_id", o.as_str().into());
         }
         if let Some(r) = &filter.gateway_ref {
-            equal(&mut conditions, &mut values, "gateway_ref", r.as_str().into());
+            equal(
+                &mut conditions,
+                &mut values,
+                "gateway_ref",
+                r.as_str().into(),
+            );
         }
         if let Some(v) = filter.vendor_id {
             values.push(v.0.into());

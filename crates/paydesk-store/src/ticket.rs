@@ -2,9 +2,9 @@
 //! versioned updates, single reads.
 
 use crate::error::StoreError;
+use crate::payment_link::{self, Mentions};
 use crate::sla_clock::{self, Urgency};
 use crate::sql::{Row, Tx};
-use crate::payment_link::{self, Mentions};
 use crate::{Store, args, event, message, search, sla_config, ticket_insert};
 use paydesk_domain::Actor;
 use paydesk_domain::event::NewEvent;

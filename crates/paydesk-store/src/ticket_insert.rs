@@ -12,9 +12,9 @@
 //! the commit.
 
 use crate::error::StoreError;
+use crate::payment_link::{self, Mentions};
 use crate::sql::{Engine, Tx, Value, value_rows};
 use crate::ticket::{IdempotencyKey, TicketRecord};
-use crate::payment_link::{self, Mentions};
 use crate::{args, event, message, sla_clock, sla_config};
 use paydesk_domain::Actor;
 use paydesk_domain::event::NewEvent;

@@ -8,6 +8,8 @@ pub mod dto;
 pub mod health;
 pub mod mail;
 pub mod openapi;
+pub mod payment_dto;
+pub mod payments;
 pub mod privacy;
 pub mod queues;
 pub mod routing_dto;
@@ -38,6 +40,7 @@ pub fn routes() -> Router<App> {
         .merge(queues::routes())
         .merge(work::routes())
         .merge(agents::routes())
+        .merge(payments::routes())
         .method_not_allowed_fallback(method_not_allowed)
 }
 

@@ -19,9 +19,9 @@ use paydesk_domain::event::{EventKind, NewEvent};
 use paydesk_domain::payment::fact::{CustomerHint, PayoutFact, TransactionFact};
 use paydesk_domain::payment::merge::{self, Report};
 use paydesk_domain::payment::{
-    Money, PaymentMethod, PaymentObject, PaymentObjectKind, PayoutSchedule, PayoutStatus,
-    REF_MAX, TransactionKind, TransactionStatus, card_last4, changes, check_ref, free_text,
-    label_text, normalize_gateway,
+    Money, PaymentMethod, PaymentObject, PaymentObjectKind, PayoutSchedule, PayoutStatus, REF_MAX,
+    TransactionKind, TransactionStatus, card_last4, changes, check_ref, free_text, label_text,
+    normalize_gateway,
 };
 use paydesk_domain::policy::Action;
 use paydesk_domain::redaction::redact;
@@ -105,7 +105,9 @@ pub struct ItemError {
 }
 
 impl ItemError {
-    fn new(field: &str, reason: impl Into<String>) -> Self {
+    /// An error on `field`.
+    #[must_use]
+    pub fn new(field: &str, reason: impl Into<String>) -> Self {
         Self {
             field: field.to_string(),
             reason: reason.into(),
@@ -332,19 +334,22 @@ enum Checked {
 
 impl App {
     /// Creates or updates up to [`MAX_BATCH`] transactions (see the module documentation).
+    /// An item given as an error (one the caller could not even read) keeps its place and
+    /// its error in the answer.
     ///
     /// Errors: [`AppError::Forbidden`] without `payment_write`; [`AppError::Invalid`] on
     /// `items` for an empty or too large batch; store failures (nothing is written then).
     pub async fn load_transactions(
         &self,
         caller: &Caller,
-        items: &[TransactionInput],
+        items: &[Result<TransactionInput, ItemError>],
         origin: &LoadOrigin,
     ) -> Result<LoadResult, AppError> {
         let mut masked = 0;
         let checked = items
             .iter()
             .map(|i| {
+                let i = i.as_ref().map_err(Clone::clone)?;
                 let (c, f) = transaction_fact(i, &mut masked)?;
                 Ok(Checked::Transaction(c, f, i.created_at, i.customer.clone()))
             })
@@ -357,16 +362,23 @@ impl App {
     pub async fn load_payouts(
         &self,
         caller: &Caller,
-        items: &[PayoutInput],
+        items: &[Result<PayoutInput, ItemError>],
         origin: &LoadOrigin,
     ) -> Result<LoadResult, AppError> {
         let mut masked = 0;
         let checked = items
             .iter()
             .map(|i| {
+                let i = i.as_ref().map_err(Clone::clone)?;
                 let (c, f) = payout_fact(i, &mut masked)?;
                 let held = i.is_held || i.status == PayoutStatus::Held;
-                Ok(Checked::Payout(c, f, i.created_at, i.customer.clone(), held))
+                Ok(Checked::Payout(
+                    c,
+                    f,
+                    i.created_at,
+                    i.customer.clone(),
+                    held,
+                ))
             })
             .collect();
         self.load(caller, checked, masked, origin).await
@@ -467,7 +479,10 @@ impl App {
                 let mut next = merge::payout(before.as_ref(), fact, report);
                 next.created_at = created_at.unwrap_or(next.created_at);
                 next.is_held = *held;
-                (before.map(PaymentObject::Payout), PaymentObject::Payout(next))
+                (
+                    before.map(PaymentObject::Payout),
+                    PaymentObject::Payout(next),
+                )
             }
         };
         if let Some(b) = &before
@@ -483,8 +498,7 @@ impl App {
             PaymentObject::Dispute(d) => PaymentObject::Dispute(work.save_dispute(&d).await?),
         };
         let actor = caller.actor();
-        if let Some(e) = recorded_event(&actor, now, before.as_ref(), &saved, None, origin.data())
-        {
+        if let Some(e) = recorded_event(&actor, now, before.as_ref(), &saved, None, origin.data()) {
             work.record(e.from_ip(caller.ip.as_deref()));
         }
         if let Some(customer) = saved.customer_id() {
@@ -540,7 +554,12 @@ async fn customer_of(
         };
     }
     let mut hint = CustomerHint::default();
-    if let Some(p) = r.platform_id.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+    if let Some(p) = r
+        .platform_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         for key in ["customer_id", "account_id"] {
             hint.external_ids
                 .push((format!("{gateway}_{key}"), p.to_string()));

@@ -145,7 +145,10 @@ fn charge(object: &Value, kind: GatewayEventKind) -> Result<TransactionFact, Str
     };
     let (method, wallet) = payment_method(
         text(object, &["payment_method_details", "type"]),
-        text(object, &["payment_method_details", "card", "wallet", "type"]),
+        text(
+            object,
+            &["payment_method_details", "card", "wallet", "type"],
+        ),
         object.get("card").is_some_and(Value::is_object),
     );
     Ok(TransactionFact {

@@ -192,7 +192,11 @@ mod tests {
         let card = for_transaction("insufficient_funds");
         assert_eq!(payout.kind, CodeKind::Payout);
         assert_ne!(payout.explanation, card.explanation);
-        assert!(for_payout("account_closed").customer_action.contains("bank account"));
+        assert!(
+            for_payout("account_closed")
+                .customer_action
+                .contains("bank account")
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
 use super::{
-    agents, chat, customers, deliveries, dto, mail, privacy, queues, routing_dto as rd, session,
-    sla, tickets, tokens, work,
+    agents, chat, customers, deliveries, dto, mail, payment_dto as pd, payments, privacy, queues,
+    routing_dto as rd, session, sla, tickets, tokens, work,
 };
 use crate::error::Problem;
 use axum::routing::get;
@@ -24,6 +24,9 @@ use utoipa::OpenApi;
         queues::list, queues::create, queues::get_one, queues::change, queues::tickets, queues::add_member, queues::remove_member,
         work::my_work, work::next_ticket, work::my_presence, work::claim,
         agents::list, agents::get_one, agents::save, agents::presence, agents::teams, agents::create_team,
+        payments::load_transactions, payments::list_transactions, payments::get_transaction,
+        payments::load_payouts, payments::list_payouts, payments::get_payout,
+        payments::ticket_payments, payments::link, payments::unlink, payments::activity,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
@@ -36,10 +39,14 @@ use utoipa::OpenApi;
         chat::StartChat, chat::ChatSessionOut, chat::ChatMessageIn, chat::ChatLine, chat::Transcript,
         rd::QueueOut, rd::QueueList, rd::QueueCountsOut, rd::PatchQueue, rd::CreateQueue, rd::WorkRowOut, rd::WorkPage,
         rd::PresenceIn, rd::AgentOut, rd::AgentList, rd::PutAgent, rd::TeamOut, rd::TeamList, rd::CreateTeam,
+        pd::TransactionIn, pd::PayoutIn, pd::TransactionBatch, pd::PayoutBatch, pd::ItemResultOut, pd::BatchOut,
+        pd::TransactionOut, pd::PayoutOut, pd::DisputeOut, pd::TransactionPage, pd::PayoutPage, pd::LinkedOut,
+        pd::RecentOut, pd::TicketPaymentsOut, pd::LinkIn, pd::LinkOut, pd::ActivityTicketOut, pd::ActivityOut,
+        pd::ActivityPageOut,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "payments"))
 )]
 pub struct ApiDoc;
 
