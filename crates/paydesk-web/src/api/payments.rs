@@ -69,16 +69,19 @@ pub struct RawBatch {
     items: Vec<serde_json::Value>,
 }
 
-/// Reads one item; a failure names the item's field.
+/// Reads one item; a failure names the item's field (a missing or unknown one by the
+/// name serde quotes).
 fn item<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ItemError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path.is_empty() || path == "." {
-            "item".to_string()
-        } else {
-            path
+        let reason = e.into_inner().to_string();
+        let quoted = reason.split('`').nth(1).filter(|_| reason.contains(" field `"));
+        let field = match (path.as_str(), quoted) {
+            ("" | ".", Some(name)) => name.to_string(),
+            ("" | ".", None) => "item".to_string(),
+            _ => path,
         };
-        ItemError::new(&field, e.into_inner().to_string())
+        ItemError::new(&field, reason)
     })
 }
 
