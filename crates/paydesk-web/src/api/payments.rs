@@ -75,7 +75,10 @@ fn item<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ItemError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let reason = e.into_inner().to_string();
-        let quoted = reason.split('`').nth(1).filter(|_| reason.contains(" field `"));
+        let quoted = reason
+            .split('`')
+            .nth(1)
+            .filter(|_| reason.contains(" field `"));
         let field = match (path.as_str(), quoted) {
             ("" | ".", Some(name)) => name.to_string(),
             ("" | ".", None) => "item".to_string(),
