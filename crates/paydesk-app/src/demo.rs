@@ -4,7 +4,8 @@
 //! What it makes: two BPO vendors and six queues with about forty agents (with routing
 //! profiles, queue members, conditions and routing modes), one sign-in per role, customers of the three business lines, and tickets arriving with weekly
 //! seasonality and two campaign peaks, each with a plausible history (replies, notes,
-//! escalations, solves, reopenings, closes) recorded as messages and events.
+//! escalations, solves, reopenings, closes) recorded as messages and events, and the
+//! transactions and payouts the tickets talk about, linked to them.
 //!
 //! Guarantees:
 //! - Deterministic: the same seed and end give the same rows in the same order (ids
@@ -23,6 +24,7 @@ mod history;
 mod intake;
 mod life;
 mod locale;
+mod payments;
 mod people;
 mod reply;
 mod routing;
@@ -122,6 +124,9 @@ pub struct DemoSummary {
     pub events: usize,
     /// Texts in which card data was found and masked.
     pub redacted_texts: usize,
+    /// Transactions and payouts the tickets talk about (linked to them by their words).
+    pub transactions: usize,
+    pub payouts: usize,
     /// One per role.
     pub logins: Vec<DemoLogin>,
 }
@@ -218,23 +223,32 @@ impl App {
             messages: 0,
             events: 0,
             redacted_texts: 0,
+            transactions: 0,
+            payouts: 0,
             logins: desk.logins.clone(),
         };
+        let mut ledger = payments::Ledger::default();
+        let mut money_rng = stream(opts.seed, 4);
         progress(0, opts.tickets);
         for batch in arrivals.chunks(TICKET_BATCH) {
-            let mut records = Vec::with_capacity(batch.len());
+            let mut talked = Vec::with_capacity(batch.len());
             for arrival in batch {
-                let (record, redacted) =
+                let (record, redacted, topic) =
                     intake::ticket(&mut rng, &desk, &crowd, &library, arrival, opts.end)?;
                 summary.messages += record.messages.len();
                 summary.events += record.events.len();
                 summary.redacted_texts += redacted;
-                records.push(record);
+                talked.push((record, topic));
             }
+            // The money first, so that each ticket links to what it names as it goes in.
+            ledger.record(&self.store, &mut money_rng, &talked).await?;
+            let records: Vec<_> = talked.into_iter().map(|(r, _)| r).collect();
             self.store.insert_tickets(&records).await?;
             summary.tickets += records.len();
             progress(summary.tickets, opts.tickets);
         }
+        summary.transactions = ledger.made.transactions;
+        summary.payouts = ledger.made.payouts;
         // After the history, so the routing loop hands out only what is still open.
         routing::set_up(&self.store, &desk, opts.end).await?;
         Ok(summary)

@@ -224,12 +224,12 @@ impl PaymentWork {
         let mut links = Vec::new();
         for name in names {
             for t in self.tickets_mentioning(customer, name).await? {
-                links.push((t.id, kind, object_id));
+                links.push((t.id, kind, object_id, at));
             }
         }
         links.sort_unstable();
         links.dedup();
-        let inserted = payment_link::insert_links(&mut self.tx, &links, at).await?;
+        let inserted = payment_link::insert_links(&mut self.tx, &links).await?;
         let mut linked = Vec::with_capacity(inserted.len());
         for (ticket, kind, id) in inserted {
             self.events.push(payment_link::linked_event(

@@ -36,6 +36,9 @@ pub(crate) struct Mentions {
     /// Who wrote them (the write's first event's actor), and from where.
     pub actor: Actor,
     pub ip: Option<String>,
+    /// When: the write's time (for a ticket arriving with a history, its last activity,
+    /// so that the link follows that history on the timeline).
+    pub at: Timestamp,
 }
 
 impl Mentions {
@@ -44,6 +47,7 @@ impl Mentions {
         ticket: TicketId,
         texts: impl IntoIterator<Item = &'a str>,
         first_event: Option<&NewEvent>,
+        at: Timestamp,
     ) -> Option<Self> {
         let tokens = mention::tokens(texts);
         (!tokens.is_empty()).then(|| Self {
@@ -51,6 +55,7 @@ impl Mentions {
             tokens,
             actor: first_event.map_or(Actor::System, |e| e.actor.clone()),
             ip: first_event.and_then(|e| e.ip.clone()),
+            at,
         })
     }
 }
@@ -81,16 +86,18 @@ async fn objects_named(
     Ok(found)
 }
 
+/// One link to make: the ticket, the object, when.
+pub(crate) type NewLink = (TicketId, PaymentObjectKind, i64, Timestamp);
+
 /// Inserts the links that are not there yet; returns those it inserted.
 pub(crate) async fn insert_links(
     tx: &mut Tx,
-    links: &[(TicketId, PaymentObjectKind, i64)],
-    at: Timestamp,
+    links: &[NewLink],
 ) -> Result<Vec<(TicketId, PaymentObjectKind, i64)>, StoreError> {
     let mut inserted = Vec::new();
     for chunk in links.chunks(400) {
         let mut values = Vec::with_capacity(chunk.len() * 4);
-        for (ticket, kind, id) in chunk {
+        for (ticket, kind, id, at) in chunk {
             values.extend(args![ticket.0, kind.as_str(), *id, at.0]);
         }
         let sql = format!(
@@ -134,7 +141,6 @@ pub fn linked_event(
 pub(crate) async fn link_mentions(
     tx: &mut Tx,
     mentions: &[Mentions],
-    at: Timestamp,
 ) -> Result<Vec<NewEvent>, StoreError> {
     if mentions.is_empty() {
         return Ok(vec![]);
@@ -158,16 +164,19 @@ pub(crate) async fn link_mentions(
             .copied()
             .collect();
         for (kind, id) in named {
-            links.push((m.ticket, kind, id));
+            links.push((m.ticket, kind, id, m.at));
         }
-        who.insert(m.ticket, (&m.actor, m.ip.as_deref()));
+        who.insert(m.ticket, m);
     }
-    let inserted = insert_links(tx, &links, at).await?;
+    let inserted = insert_links(tx, &links).await?;
     Ok(inserted
         .into_iter()
-        .map(|(ticket, kind, id)| {
-            let (actor, ip) = who.get(&ticket).copied().unwrap_or((&Actor::System, None));
-            linked_event(ticket, kind, id, true, REASON_MENTION, actor, at).from_ip(ip)
+        .filter_map(|(ticket, kind, id)| {
+            let m = who.get(&ticket)?;
+            Some(
+                linked_event(ticket, kind, id, true, REASON_MENTION, &m.actor, m.at)
+                    .from_ip(m.ip.as_deref()),
+            )
         })
         .collect())
 }
@@ -203,7 +212,7 @@ impl Store {
                 entity: kind.as_str(),
             });
         }
-        let inserted = insert_links(&mut tx, &[(ticket, kind, object_id)], event.at).await?;
+        let inserted = insert_links(&mut tx, &[(ticket, kind, object_id, event.at)]).await?;
         if inserted.is_empty() {
             return Ok(false);
         }

@@ -172,8 +172,9 @@ pub(crate) async fn update_in(
         .map(|m| m.body.as_str())
         .into_iter()
         .chain(subject_changed.then_some(ticket.subject.as_str()));
-    let mut caused_events = match Mentions::of(ticket.id, texts, events.first()) {
-        Some(m) => payment_link::link_mentions(tx, &[m], ticket.updated_at).await?,
+    let mut caused_events = match Mentions::of(ticket.id, texts, events.first(), ticket.updated_at)
+    {
+        Some(m) => payment_link::link_mentions(tx, &[m]).await?,
         None => vec![],
     };
     caused_events.extend(keep_clocks(tx, ticket, events, message).await?);

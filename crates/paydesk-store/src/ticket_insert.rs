@@ -181,13 +181,12 @@ async fn link_payments(
         .filter_map(|(id, (r, _))| {
             let texts = std::iter::once(r.ticket.subject.as_str())
                 .chain(r.messages.iter().map(|m| m.body.as_str()));
-            Mentions::of(TicketId(*id), texts, r.events.first())
+            // Like the SLA clocks: at the ticket's last activity, after its history.
+            let at = r.ticket.updated_at.max(r.ticket.created_at);
+            Mentions::of(TicketId(*id), texts, r.events.first(), at)
         })
         .collect();
-    let Some(at) = records.iter().map(|(r, _)| r.ticket.created_at).max() else {
-        return Ok(());
-    };
-    events.extend(payment_link::link_mentions(tx, &mentions, at).await?);
+    events.extend(payment_link::link_mentions(tx, &mentions).await?);
     Ok(())
 }
 
