@@ -183,7 +183,7 @@ async fn loading_is_an_upsert_with_per_item_errors(store: Store) {
         },
         ..charge("ch_3NwhoD4")
     };
-    let batch = vec![good.clone(), bad_currency, full_card, unknown_customer];
+    let batch = [good.clone(), bad_currency, full_card, unknown_customer];
     let items: Vec<_> = batch.iter().cloned().map(Ok).collect();
     let first = app
         .load_transactions(&Caller::system(), &items, &LoadOrigin::Api)

@@ -59,7 +59,11 @@ impl CsvTickets {
     /// Opens `path` and checks its header. Errors: [`FileError::Io`]; [`FileError::Columns`]
     /// for unknown, repeated or missing columns.
     pub(crate) fn open(path: &Path) -> Result<Self, FileError> {
-        let (reader, index, width) = open_checked(path, COLUMNS, REQUIRED)?;
+        let CheckedCsv {
+            reader,
+            index,
+            width,
+        } = open_checked(path, COLUMNS, REQUIRED)?;
         Ok(Self {
             reader,
             index,
@@ -192,13 +196,21 @@ impl CsvTickets {
     }
 }
 
-/// Opens a CSV file and checks its header against `columns` and `required`: the reader,
-/// where each of `columns` is in the rows, and the header's width.
+/// A CSV file whose header was checked.
+pub(super) struct CheckedCsv {
+    pub reader: csv::Reader<File>,
+    /// For each of the expected columns, its index in the file's rows.
+    pub index: Vec<Option<usize>>,
+    /// How many fields the header has.
+    pub width: usize,
+}
+
+/// Opens a CSV file and checks its header against `columns` and `required`.
 pub(super) fn open_checked(
     path: &Path,
     columns: &[&str],
     required: &[&str],
-) -> Result<(csv::Reader<File>, Vec<Option<usize>>, usize), FileError> {
+) -> Result<CheckedCsv, FileError> {
     let mut reader = reader(path)?;
     let header = reader.byte_headers().map_err(|e| read_error(path, e))?;
     let names: Vec<String> = header
@@ -211,7 +223,11 @@ pub(super) fn open_checked(
         })
         .collect();
     let index = check_header(&names, columns, required)?;
-    Ok((reader, index, names.len()))
+    Ok(CheckedCsv {
+        reader,
+        index,
+        width: names.len(),
+    })
 }
 
 /// For each of `columns`, where it is in the header; refuses unknown, repeated and

@@ -13,7 +13,7 @@
 //! one in any other column refuses the row (an identifier that had to be masked names
 //! nothing). Either way it is never stored, and the report shows the row masked.
 
-use super::csv_file::{CsvTickets, open_checked, raw_line, read_error};
+use super::csv_file::{CheckedCsv, CsvTickets, open_checked, raw_line, read_error};
 use super::file::FileError;
 use super::{Rejected, fields};
 use crate::error::AppError;
@@ -86,7 +86,11 @@ pub struct TransactionFile {
 impl TransactionFile {
     /// Opens `path` and checks its header. Errors: [`FileError`].
     pub fn open(path: &Path) -> Result<Self, FileError> {
-        let (reader, index, width) = open_checked(path, TRANSACTION_COLUMNS, REQUIRED)?;
+        let CheckedCsv {
+            reader,
+            index,
+            width,
+        } = open_checked(path, TRANSACTION_COLUMNS, REQUIRED)?;
         Ok(Self {
             path: path.to_path_buf(),
             reader,
