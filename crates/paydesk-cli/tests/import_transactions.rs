@@ -9,77 +9,31 @@
     reason = "a test fails by panicking"
 )]
 
+mod support;
+
 use paydesk_app::{App, Caller, SystemClock};
 use paydesk_domain::customer::{NewCustomer, Tier};
 use paydesk_domain::ticket::BusinessLine;
 use paydesk_store::Store;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
+use support::{Db, figure};
 
-/// A database for one test and the flags that select it.
-struct Db {
-    args: Vec<String>,
-    dir: tempfile::TempDir,
-    url: Option<String>,
-}
-
-impl Db {
-    fn sqlite() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data").to_string_lossy().to_string();
-        Self {
-            args: vec!["--data-dir".into(), data],
-            dir,
-            url: None,
-        }
-    }
-
-    async fn postgres() -> Self {
-        let url = paydesk_testkit::fresh_postgres_url().await.unwrap();
-        Self {
-            args: vec!["--database-url".into(), url.clone()],
-            dir: tempfile::tempdir().unwrap(),
-            url: Some(url),
-        }
-    }
-
-    async fn store(&self) -> Store {
-        match &self.url {
-            Some(url) => Store::connect_postgres(url, 2).await.unwrap(),
-            None => Store::open_sqlite(&self.dir.path().join("data/paydesk.db"))
-                .await
-                .unwrap(),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let out = Command::new(env!("CARGO_BIN_EXE_paydesk"))
-            .args(&self.args)
-            .args(["--log", "warn"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
-
-/// A figure from the summary, such as `created` or `unchanged`.
-fn figure(out: &Output, label: &str) -> u64 {
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix(label))
-        .find_map(|rest| rest.split_whitespace().next()?.parse().ok())
-        .unwrap_or_else(|| panic!("no '{label}' in {text}"))
+/// Runs `paydesk` on the test's database; fails the test when the command fails.
+fn run(db: &Db, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_paydesk"))
+        .args(&db.args)
+        .args(["--log", "warn"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
 
 async fn count(store: &Store, sql: &str) -> i64 {
@@ -98,7 +52,7 @@ adyen,psp_0006,settled,700,EUR,ORD-CSV006,,,,bank_transfer,,,2026-09-03T10:00:00
 ";
 
 async fn import_with_rejections_then_rerun(db: Db) {
-    db.run(&["migrate"]);
+    run(&db, &["migrate"]);
     let store = db.store().await;
     let app = App::new(store.clone(), Arc::new(SystemClock));
     let ana = NewCustomer {
@@ -115,19 +69,13 @@ async fn import_with_rejections_then_rerun(db: Db) {
     let file = db.path("payments.csv");
     std::fs::write(&file, CSV).unwrap();
     let report = db.path("refused.csv");
-    let args = [
-        "import",
-        "transactions",
-        file.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-    ];
-    let first = db.run(&args);
+    let args = ["import", "transactions", &file, "--report", &report];
+    let first = run(&db, &args);
     assert_eq!(figure(&first, "read"), 6);
     assert_eq!(figure(&first, "created"), 3);
     assert_eq!(figure(&first, "rejected"), 3);
     assert_eq!(figure(&first, "masked"), 2, "one masked, one refused");
-    check_report(&report);
+    check_report(Path::new(&report));
 
     assert_eq!(
         count(&store, "SELECT COUNT(*) AS n FROM transactions").await,
@@ -152,7 +100,7 @@ async fn import_with_rejections_then_rerun(db: Db) {
     let events = "SELECT COUNT(*) AS n FROM events";
     let before = count(&store, events).await;
 
-    let second = db.run(&args);
+    let second = run(&db, &args);
     assert_eq!(figure(&second, "created"), 0);
     assert_eq!(figure(&second, "updated"), 0);
     assert_eq!(figure(&second, "unchanged"), 3);

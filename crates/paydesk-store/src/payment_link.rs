@@ -8,7 +8,7 @@
 //! ticket-write chokepoints (`ticket::update_in`, `ticket_insert::insert_all`) like the SLA
 //! step, so every channel gets it: the API, email, the support form, chat, imports.
 //!
-//! Links are also made by hand ([`Store::link_ticket_payment`]) and when a payment arrives
+//! Links are also made by hand ([`Store::set_ticket_payment_link`]) and when a payment arrives
 //! that an open ticket already names (see `PaymentWork::link_mentioning`).
 
 use crate::error::StoreError;
@@ -193,17 +193,18 @@ async fn object_exists(tx: &mut Tx, kind: PaymentObjectKind, id: i64) -> Result<
 }
 
 impl Store {
-    /// Links a ticket to a payment object by hand and records `event` (a `payment_linked`
-    /// event), in one transaction. Returns false when the link was there already (then
-    /// nothing is written).
+    /// Links a ticket to a payment object by hand (`is_linked`) or removes the link, and
+    /// records `event` (a `payment_linked` event), in one transaction. Returns false when
+    /// there was nothing to change (then nothing is written).
     ///
     /// Errors: [`StoreError::NotFound`] naming the payment object when there is none (a
     /// missing ticket is [`StoreError::MissingReference`]).
-    pub async fn link_ticket_payment(
+    pub async fn set_ticket_payment_link(
         &self,
         ticket: TicketId,
         kind: PaymentObjectKind,
         object_id: i64,
+        is_linked: bool,
         event: &NewEvent,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write().await?;
@@ -212,32 +213,19 @@ impl Store {
                 entity: kind.as_str(),
             });
         }
-        let inserted = insert_links(&mut tx, &[(ticket, kind, object_id, event.at)]).await?;
-        if inserted.is_empty() {
-            return Ok(false);
-        }
-        event::append_all(&mut tx, std::slice::from_ref(event), None).await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
-    /// Removes a ticket's link to a payment object and records `event`, in one
-    /// transaction. Returns false when there was no such link (then nothing is written).
-    pub async fn unlink_ticket_payment(
-        &self,
-        ticket: TicketId,
-        kind: PaymentObjectKind,
-        object_id: i64,
-        event: &NewEvent,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.write().await?;
-        let removed = tx
-            .exec(
+        let changed = if is_linked {
+            !insert_links(&mut tx, &[(ticket, kind, object_id, event.at)])
+                .await?
+                .is_empty()
+        } else {
+            tx.exec(
                 "DELETE FROM ticket_payment_links WHERE ticket_id = $1 AND kind = $2 AND object_id = $3",
                 &args![ticket.0, kind.as_str(), object_id],
             )
-            .await?;
-        if removed == 0 {
+            .await?
+                > 0
+        };
+        if !changed {
             return Ok(false);
         }
         event::append_all(&mut tx, std::slice::from_ref(event), None).await?;

@@ -23,12 +23,7 @@ impl App {
         kind: PaymentObjectKind,
         id: i64,
     ) -> Result<bool, AppError> {
-        self.check_link(caller, ticket, kind, id).await?;
-        let event = self.link_event(caller, ticket, kind, id, true);
-        Ok(self
-            .store
-            .link_ticket_payment(ticket, kind, id, &event)
-            .await?)
+        self.set_link(caller, ticket, kind, id, true).await
     }
 
     /// Removes the link between `ticket` and the payment object `kind`/`id`. Returns false
@@ -40,41 +35,17 @@ impl App {
         kind: PaymentObjectKind,
         id: i64,
     ) -> Result<bool, AppError> {
-        self.check_link(caller, ticket, kind, id).await?;
-        let event = self.link_event(caller, ticket, kind, id, false);
-        Ok(self
-            .store
-            .unlink_ticket_payment(ticket, kind, id, &event)
-            .await?)
+        self.set_link(caller, ticket, kind, id, false).await
     }
 
-    fn link_event(
+    async fn set_link(
         &self,
         caller: &Caller,
         ticket: TicketId,
         kind: PaymentObjectKind,
         id: i64,
         is_linked: bool,
-    ) -> paydesk_domain::event::NewEvent {
-        linked_event(
-            ticket,
-            kind,
-            id,
-            is_linked,
-            REASON_MANUAL,
-            &caller.actor(),
-            self.clock.now(),
-        )
-        .from_ip(caller.ip.as_deref())
-    }
-
-    async fn check_link(
-        &self,
-        caller: &Caller,
-        ticket: TicketId,
-        kind: PaymentObjectKind,
-        id: i64,
-    ) -> Result<(), AppError> {
+    ) -> Result<bool, AppError> {
         caller.require(Action::PaymentRead)?;
         caller.require(Action::TicketUpdate)?;
         self.visible_ticket(caller, ticket).await?;
@@ -85,12 +56,24 @@ impl App {
             PaymentObjectKind::Payout => self.store.payout(PayoutId(id)).await?.customer_id,
             PaymentObjectKind::Dispute => self.store.dispute(DisputeId(id)).await?.customer_id,
         };
-        if self.payment_in_scope(caller, customer).await? {
-            Ok(())
-        } else {
-            Err(AppError::NotFound {
+        if !self.payment_in_scope(caller, customer).await? {
+            return Err(AppError::NotFound {
                 entity: kind.as_str(),
-            })
+            });
         }
+        let event = linked_event(
+            ticket,
+            kind,
+            id,
+            is_linked,
+            REASON_MANUAL,
+            &caller.actor(),
+            self.clock.now(),
+        )
+        .from_ip(caller.ip.as_deref());
+        Ok(self
+            .store
+            .set_ticket_payment_link(ticket, kind, id, is_linked, &event)
+            .await?)
     }
 }

@@ -326,6 +326,20 @@ impl LoadOrigin {
     }
 }
 
+/// Checks every item with `check` (items that are errors already stay so); with how
+/// much card data the texts held.
+fn check_all<I>(
+    items: &[Result<I, ItemError>],
+    check: impl Fn(&I, &mut usize) -> Result<Checked, ItemError>,
+) -> (Vec<Result<Checked, ItemError>>, usize) {
+    let mut masked = 0;
+    let checked = items
+        .iter()
+        .map(|i| check(i.as_ref().map_err(Clone::clone)?, &mut masked))
+        .collect();
+    (checked, masked)
+}
+
 /// An item that passed its checks, ready to save.
 enum Checked {
     Transaction(Common, TransactionFact, Option<Timestamp>, CustomerRef),
@@ -345,15 +359,10 @@ impl App {
         items: &[Result<TransactionInput, ItemError>],
         origin: &LoadOrigin,
     ) -> Result<LoadResult, AppError> {
-        let mut masked = 0;
-        let checked = items
-            .iter()
-            .map(|i| {
-                let i = i.as_ref().map_err(Clone::clone)?;
-                let (c, f) = transaction_fact(i, &mut masked)?;
-                Ok(Checked::Transaction(c, f, i.created_at, i.customer.clone()))
-            })
-            .collect();
+        let (checked, masked) = check_all(items, |i, masked| {
+            let (c, f) = transaction_fact(i, masked)?;
+            Ok(Checked::Transaction(c, f, i.created_at, i.customer.clone()))
+        });
         self.load(caller, checked, masked, origin).await
     }
 
@@ -365,22 +374,17 @@ impl App {
         items: &[Result<PayoutInput, ItemError>],
         origin: &LoadOrigin,
     ) -> Result<LoadResult, AppError> {
-        let mut masked = 0;
-        let checked = items
-            .iter()
-            .map(|i| {
-                let i = i.as_ref().map_err(Clone::clone)?;
-                let (c, f) = payout_fact(i, &mut masked)?;
-                let held = i.is_held || i.status == PayoutStatus::Held;
-                Ok(Checked::Payout(
-                    c,
-                    f,
-                    i.created_at,
-                    i.customer.clone(),
-                    held,
-                ))
-            })
-            .collect();
+        let (checked, masked) = check_all(items, |i, masked| {
+            let (c, f) = payout_fact(i, masked)?;
+            let held = i.is_held || i.status == PayoutStatus::Held;
+            Ok(Checked::Payout(
+                c,
+                f,
+                i.created_at,
+                i.customer.clone(),
+                held,
+            ))
+        });
         self.load(caller, checked, masked, origin).await
     }
 
