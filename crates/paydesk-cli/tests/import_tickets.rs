@@ -15,10 +15,9 @@ mod support;
 
 use paydesk_store::Store;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use support::{Db, figure};
 use support::{Db, figure};
 
 impl Db {
