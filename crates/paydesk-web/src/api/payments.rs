@@ -7,6 +7,7 @@ use super::payment_dto::{
     ActivityPageOut, BatchOut, LinkIn, LinkOut, PayoutBatch, PayoutIn, PayoutOut, PayoutPage,
     TicketPaymentsOut, TransactionBatch, TransactionIn, TransactionOut, TransactionPage,
 };
+use super::tickets::{page, ticket_id};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Path, Query};
@@ -17,10 +18,10 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use paydesk_app::App;
 use paydesk_app::payments::{CustomerRef, ItemError, LoadOrigin, PayoutInput, TransactionInput};
+use paydesk_domain::CustomerId;
 use paydesk_domain::payment::{PaymentObjectKind, PayoutId, TransactionId};
-use paydesk_domain::ticket::{parse_ticket_number, ticket_number};
-use paydesk_domain::{CustomerId, TicketId};
-use paydesk_store::{PageRequest, TransactionFilter};
+use paydesk_domain::ticket::ticket_number;
+use paydesk_store::TransactionFilter;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -41,24 +42,11 @@ pub fn routes() -> Router<App> {
         .route("/customers/{id}/activity", get(activity))
 }
 
-fn ticket_id(number: &str) -> Result<TicketId, ApiError> {
-    parse_ticket_number(number).ok_or_else(|| ApiError::new("not_found", "ticket not found"))
-}
-
 fn object_id(raw: &str, entity: &'static str) -> Result<i64, ApiError> {
     raw.parse::<i64>()
         .ok()
         .filter(|n| *n > 0)
         .ok_or_else(|| ApiError::new("not_found", format!("{entity} not found")))
-}
-
-fn page(limit: Option<usize>, cursor: Option<String>) -> PageRequest {
-    PageRequest {
-        limit: limit
-            .unwrap_or(PageRequest::DEFAULT_LIMIT)
-            .clamp(1, PageRequest::MAX_LIMIT),
-        cursor,
-    }
 }
 
 /// A batch whose items are read one by one, so that one unreadable item is that item's

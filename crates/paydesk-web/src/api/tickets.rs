@@ -33,7 +33,7 @@ pub fn routes() -> Router<App> {
         .route("/tickets/{number}/timeline", get(timeline))
 }
 
-fn ticket_id(number: &str) -> Result<TicketId, ApiError> {
+pub(super) fn ticket_id(number: &str) -> Result<TicketId, ApiError> {
     parse_ticket_number(number).ok_or_else(|| ApiError::new("not_found", "ticket not found"))
 }
 
@@ -60,7 +60,7 @@ fn expected_version(body: Option<i64>, headers: &HeaderMap) -> Result<Option<i64
     }
 }
 
-fn page(limit: Option<usize>, cursor: Option<String>) -> PageRequest {
+pub(super) fn page(limit: Option<usize>, cursor: Option<String>) -> PageRequest {
     PageRequest {
         limit: limit
             .unwrap_or(PageRequest::DEFAULT_LIMIT)
