@@ -1,7 +1,8 @@
 //! Transactions and payouts through the use cases, on both engines: loading is an upsert
 //! with per-item errors and masked card data; tickets link to the payments their words
 //! name (from the API, email and a customer's reply), and to payments that arrive later;
-//! links by hand; the money beside a ticket and a customer's activity; vendor scope.
+//! links by hand; the money beside a ticket and a customer's activity; vendor scope; and
+//! Stripe's payment method details and payout schedules through webhooks.
 
 #![allow(
     clippy::unwrap_used,
@@ -12,7 +13,10 @@
 
 use paydesk_app::inbound::InboundOptions;
 use paydesk_app::payments::{CustomerRef, ItemOutcome, LoadOrigin, PayoutInput, TransactionInput};
+use paydesk_app::settings::IntakeSettings;
 use paydesk_app::tickets::{NewReply, NewTicketInput};
+use paydesk_app::webhooks::signature::sign;
+use paydesk_app::webhooks::{Delivery, Endpoint};
 use paydesk_app::{App, AppError, Caller, ManualClock};
 use paydesk_domain::customer::{NewCustomer, Tier};
 use paydesk_domain::event::EventKind;
@@ -28,9 +32,11 @@ use paydesk_domain::ticket::{BusinessLine, Channel};
 use paydesk_domain::{CustomerId, QueueId, TicketId, Timestamp};
 use paydesk_store::{Activity, NewQueue, PageRequest, Store, TransactionFilter};
 use paydesk_testkit::on_both_engines;
+use serde_json::json;
 use std::sync::Arc;
 
 const T0: i64 = 1_790_000_000_000;
+const SECRET: &str = "whsec_transactions_tests";
 
 fn app(store: Store) -> (App, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::at(Timestamp(T0)));
@@ -673,7 +679,86 @@ async fn a_vendor_sees_only_its_customers_money(store: Store) {
     assert!(matches!(linking, AppError::NotFound { .. }), "{linking:?}");
 }
 
+/// A Stripe event, signed for the test app's endpoint.
+async fn stripe(app: &App, event: serde_json::Value) {
+    let body = serde_json::to_vec(&event).unwrap();
+    let t = T0 / 1_000;
+    let header = format!("t={t},v1={}", sign(SECRET.as_bytes(), t, &body));
+    let delivery = Delivery {
+        body: &body,
+        signature: Some(&header),
+        ip: None,
+    };
+    app.receive_webhook(Endpoint::Stripe, delivery)
+        .await
+        .unwrap();
+}
+
+async fn stripe_webhooks_fill_the_method_and_the_schedule(store: Store) {
+    let (app, _) = app(store.clone());
+    let app = app.with_intake(IntakeSettings {
+        stripe_webhook_secret: Some(SECRET.into()),
+        ..IntakeSettings::default()
+    });
+    stripe(
+        &app,
+        json!({ "id": "evt_w1", "type": "charge.failed", "created": 1_789_999_000,
+            "data": { "object": { "id": "ch_3Nwallet1", "amount": 999, "currency": "usd",
+                "status": "failed", "failure_code": "card_declined",
+                "payment_method_details": { "type": "card", "card": { "brand": "visa",
+                    "last4": "4242", "wallet": { "type": "google_pay" } } } } } }),
+    )
+    .await;
+    stripe(
+        &app,
+        json!({ "id": "evt_w2", "type": "charge.refunded", "created": 1_789_999_000,
+            "data": { "object": { "id": "ch_3Nsepa0002", "amount": 500, "currency": "eur",
+                "status": "succeeded", "refunded": true, "amount_refunded": 500,
+                "payment_method_details": { "type": "sepa_debit" } } } }),
+    )
+    .await;
+    stripe(
+        &app,
+        json!({ "id": "evt_w3", "type": "payout.failed", "created": 1_789_999_000,
+            "data": { "object": { "id": "po_1Pmanual3", "amount": 5000, "currency": "usd",
+                "status": "failed", "automatic": false, "failure_code": "no_account" } } }),
+    )
+    .await;
+    let wallet = store
+        .transaction_by_ref("stripe", "ch_3Nwallet1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(wallet.method, Some(PaymentMethod::Wallet));
+    assert_eq!(wallet.wallet.as_deref(), Some("google_pay"));
+    assert_eq!(wallet.card_last4.as_deref(), Some("4242"));
+    let bank = store
+        .transaction_by_ref("stripe", "ch_3Nsepa0002")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(bank.method, Some(PaymentMethod::BankTransfer));
+    assert_eq!(bank.wallet, None);
+    let payout = store
+        .payout_by_ref("stripe", "po_1Pmanual3")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(payout.schedule, Some(PayoutSchedule::Manual));
+    let explained = app
+        .payout(&Caller::system(), payout.id)
+        .await
+        .unwrap()
+        .explanation
+        .unwrap();
+    assert!(
+        explained.is_known && explained.code == "no_account",
+        "{explained:?}"
+    );
+}
+
 on_both_engines!(
+    stripe_webhooks_fill_the_method_and_the_schedule,
     loading_is_an_upsert_with_per_item_errors,
     tickets_link_to_the_payments_they_name,
     a_payment_arriving_later_links_the_open_ticket_naming_it,

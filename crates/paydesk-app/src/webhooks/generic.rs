@@ -11,7 +11,9 @@
 //!
 //! Types: `dispute.created|updated|closed|funds_withdrawn|funds_reinstated`,
 //! `transaction.failed|refunded`, `payout.failed`. Statuses, stages and kinds are
-//! paydesk's own labels; times are Unix seconds; amounts are minor units. A customer `id`
+//! paydesk's own labels; times are Unix seconds; amounts are minor units. Transactions may
+//! say `payment_method` (`card`, `wallet`, `bank_transfer`, `other`) and `wallet`; payouts
+//! their `schedule` (`daily`, `weekly`, `monthly`, `manual`). A customer `id`
 //! is matched against the customer's platform id named `<gateway>_customer_id`.
 
 use super::payload::{int, need_int, need_text, text};
