@@ -5,7 +5,8 @@
 //! profiles, queue members, conditions and routing modes), one sign-in per role, customers of the three business lines, and tickets arriving with weekly
 //! seasonality and two campaign peaks, each with a plausible history (replies, notes,
 //! escalations, solves, reopenings, closes) recorded as messages and events, and the
-//! transactions and payouts the tickets talk about, linked to them.
+//! transactions and payouts the tickets talk about, linked to them; one past incident with
+//! its linked tickets, and a day of payment health counts.
 //!
 //! Guarantees:
 //! - Deterministic: the same seed and end give the same rows in the same order (ids
@@ -20,7 +21,9 @@ mod card;
 mod chance;
 mod country;
 mod customer;
+mod disputes;
 mod history;
+mod incidents;
 mod intake;
 mod life;
 mod locale;
@@ -213,8 +216,18 @@ impl App {
         let crowd =
             customer::create_crowd(&self.store, &mut stream(opts.seed, 1), customers, setup)
                 .await?;
-        let arrivals =
-            volume::arrivals(&mut stream(opts.seed, 2), opts.tickets, opts.days, opts.end);
+        // The past incident's customers open a few of the tickets themselves.
+        let incident_tickets = if opts.tickets >= 100 {
+            incidents::INCIDENT_TICKETS
+        } else {
+            0
+        };
+        let arrivals = volume::arrivals(
+            &mut stream(opts.seed, 2),
+            opts.tickets - incident_tickets,
+            opts.days,
+            opts.end,
+        );
         let library = template::Library::new();
         let mut rng = stream(opts.seed, 3);
         let mut summary = DemoSummary {
@@ -249,8 +262,23 @@ impl App {
         }
         summary.transactions = ledger.made.transactions;
         summary.payouts = ledger.made.payouts;
+        if incident_tickets > 0 {
+            let back = (9 * Timestamp::DAY).min(opts.days * Timestamp::DAY / 2);
+            let day = opts.end.plus_millis(-back);
+            // 14:00 UTC that day: an afternoon in Europe.
+            let start = Timestamp(day.0 - day.0.rem_euclid(Timestamp::DAY) + 14 * Timestamp::HOUR)
+                .min(opts.end.plus_millis(-4 * Timestamp::HOUR));
+            let (tickets, messages) =
+                incidents::past_incident(self, &desk, &crowd, &mut stream(opts.seed, 9), start)
+                    .await?;
+            summary.tickets += tickets.len();
+            summary.messages += messages;
+            progress(summary.tickets, opts.tickets);
+        }
+        incidents::payment_traffic(&self.store, &mut stream(opts.seed, 10), opts.end).await?;
         // After the history, so the routing loop hands out only what is still open.
         routing::set_up(&self.store, &desk, opts.end).await?;
+        disputes::set_up(self).await?;
         Ok(summary)
     }
 }

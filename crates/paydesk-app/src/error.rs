@@ -65,6 +65,15 @@ pub enum AppError {
         "this chat session has ended (idle too long); start a new session with POST /api/v1/chat/sessions"
     )]
     ChatEnded,
+    /// A dispute move its status or amounts do not allow.
+    #[error(transparent)]
+    Dispute(#[from] paydesk_domain::payment::dispute_case::MoveError),
+    /// The incident's status does not allow this (it is over, or still a proposal).
+    #[error("the incident is {status}; {hint}")]
+    IncidentState {
+        status: &'static str,
+        hint: &'static str,
+    },
 }
 
 impl AppError {
@@ -88,6 +97,8 @@ impl AppError {
             Self::Unauthenticated => "unauthenticated",
             Self::RateLimited { .. } => "rate_limited",
             Self::ChatEnded => "chat_ended",
+            Self::Dispute(e) => e.code(),
+            Self::IncidentState { .. } => "incident_state",
         }
     }
 

@@ -128,14 +128,32 @@ impl App {
         is_public_staff_reply: bool,
         actor: &Actor,
     ) -> Result<Option<Message>, StoreError> {
-        if !(is_public_staff_reply && matches!(actor, Actor::User { .. })) {
+        if !Self::reply_is_mailed(is_public_staff_reply, actor) {
             return self
                 .store
                 .update_ticket(ticket, expected_version, events, Some(message))
                 .await;
         }
         let now = self.clock.now();
-        let mail = NewOutboundMail {
+        let mail = self.reply_mail(ticket, actor, now);
+        let (stored, queued) = self
+            .store
+            .add_reply_with_mail(ticket, expected_version, events, message, &mail, now)
+            .await?;
+        if queued.is_some() {
+            self.jobs_waiting.notify_one();
+        }
+        Ok(Some(stored))
+    }
+
+    /// The email of a staff member's public reply on `ticket`, to queue with it.
+    pub(crate) fn reply_mail(
+        &self,
+        ticket: &Ticket,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> NewOutboundMail {
+        NewOutboundMail {
             subject: reply_subject(&ticket.subject, ticket.id),
             mail_id_token: random_token(),
             mail_id_domain: mail_domain(&self.intake.mail_from),
@@ -147,15 +165,13 @@ impl App {
                 EventKind::MailQueued,
                 json!({ "channel": "email" }),
             ),
-        };
-        let (stored, queued) = self
-            .store
-            .add_reply_with_mail(ticket, expected_version, events, message, &mail, now)
-            .await?;
-        if queued.is_some() {
-            self.jobs_waiting.notify_one();
         }
-        Ok(Some(stored))
+    }
+
+    /// Whether a reply by `actor` emails the customer: a staff member's (a user's) public one.
+    #[must_use]
+    pub(crate) fn reply_is_mailed(is_public_staff_reply: bool, actor: &Actor) -> bool {
+        is_public_staff_reply && matches!(actor, Actor::User { .. })
     }
 
     /// The emails of a ticket's replies, oldest first: status (queued, sent, failed),

@@ -307,27 +307,19 @@ impl App {
         key: &str,
         input: &NewTicketInput,
     ) -> Result<IdempotencyKey, AppError> {
-        let key = key.trim();
-        if key.is_empty() || key.len() > 255 || !key.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(AppError::invalid(
-                "Idempotency-Key",
-                "1-255 visible ASCII characters",
-            ));
-        }
+        let key = checked_idempotency_key(key)?;
         let scope = match actor {
             Actor::User { id } => format!("user:{id}"),
             Actor::Customer { id } => format!("customer:{id}"),
             Actor::Api { client } => format!("api:{client}"),
             Actor::System => "system".into(),
         };
-        let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
-        let request_hash = hex(&Sha256::digest(format!("{input:?}").as_bytes()));
         // Keys are client text: keep only their hash, so nothing a client sends there
         // (a card number by mistake) is ever stored.
         Ok(IdempotencyKey {
             scope,
-            key: hex(&Sha256::digest(key.as_bytes())),
-            request_hash,
+            key: sha256_hex(key),
+            request_hash: sha256_hex(&format!("{input:?}")),
         })
     }
 
@@ -357,6 +349,26 @@ impl App {
             None => Ok(None),
         }
     }
+}
+
+/// A client's `Idempotency-Key`, trimmed: 1-255 visible ASCII characters.
+pub(crate) fn checked_idempotency_key(key: &str) -> Result<&str, AppError> {
+    let key = key.trim();
+    if key.is_empty() || key.len() > 255 || !key.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(AppError::invalid(
+            "Idempotency-Key",
+            "1-255 visible ASCII characters",
+        ));
+    }
+    Ok(key)
+}
+
+/// SHA-256 of `text`, in lower-case hex: how client keys and requests are kept.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub(crate) fn check_version(current: &Ticket, expected: Option<i64>) -> Result<(), AppError> {

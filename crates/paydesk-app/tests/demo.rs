@@ -13,6 +13,7 @@ use paydesk_app::demo::{DemoOptions, DemoSummary};
 use paydesk_app::{App, AppError, ManualClock};
 use paydesk_domain::Timestamp;
 use paydesk_domain::event::EventKind;
+use paydesk_domain::incident::IncidentStatus;
 use paydesk_domain::role::Role;
 use paydesk_domain::ticket::{Status, Ticket};
 use paydesk_store::{PageRequest, Store, TicketFilter};
@@ -251,6 +252,95 @@ async fn demo_fills_an_empty_desk(store: Store) {
             .all(|a| a.load <= a.profile.capacity.max(a.load))
     );
 
+    // The dispute tickets carry their disputes: decided ones won and lost, open ones
+    // running their deadline clock.
+    let sys_disputes = app
+        .disputes(
+            &paydesk_app::Caller::system(),
+            &paydesk_store::DisputeFilter::default(),
+            &paydesk_store::PageRequest::first(200),
+        )
+        .await
+        .unwrap();
+    let by_status: BTreeSet<_> = sys_disputes
+        .items
+        .iter()
+        .map(|d| d.dispute.status.as_str())
+        .collect();
+    for status in ["won", "lost"] {
+        assert!(by_status.contains(status), "{status} in {by_status:?}");
+    }
+    assert!(
+        by_status.contains("needs_response") || by_status.contains("warning_needs_response"),
+        "{by_status:?}"
+    );
+    let open = sys_disputes
+        .items
+        .iter()
+        .find(|d| d.dispute.status.needs_response())
+        .unwrap();
+    let clocks = store
+        .ticket_clocks(open.dispute.ticket_id.unwrap())
+        .await
+        .unwrap();
+    assert!(
+        clocks
+            .iter()
+            .any(|c| c.metric == paydesk_domain::sla::Metric::DisputeResponse),
+        "{clocks:?}"
+    );
+
+    // One past incident, worked to the end: its timeline, its tickets solved with the last
+    // reply (emailed), and a day of payment health to look at.
+    let resolved = app
+        .incidents(&sys, &[IncidentStatus::Resolved], 10, None)
+        .await
+        .unwrap();
+    assert_eq!(resolved.items.len(), 1);
+    let view = app.incident(&sys, resolved.items[0].id).await.unwrap();
+    assert_eq!(view.incident.linked_tickets, 6);
+    let actions: BTreeSet<_> = view.timeline.iter().map(|e| e.action.as_str()).collect();
+    for action in [
+        "declared",
+        "linked_by_rule",
+        "severity_changed",
+        "status_changed",
+        "update_posted",
+        "update_delivered",
+        "resolved",
+    ] {
+        assert!(actions.contains(action), "{action} missing: {actions:?}");
+    }
+    let sent: Vec<i64> = view.updates.iter().map(|u| u.sent).collect();
+    assert_eq!(sent, vec![0, 4, 6], "a note, an update, the resolution");
+    for t in app.incident_tickets(&sys, view.incident.id).await.unwrap() {
+        assert_eq!(t.status, Status::Solved);
+        let mails = store.outbound_mails(t.ticket_id).await.unwrap();
+        assert!(
+            mails
+                .iter()
+                .all(|m| m.status == paydesk_store::MailStatus::Sent)
+        );
+    }
+    assert_eq!(
+        store.pending_jobs(paydesk_store::MAIL_JOB).await.unwrap(),
+        0
+    );
+    let health = app.payment_health(&sys).await.unwrap();
+    assert_eq!(health.len(), 4);
+    assert!(
+        health
+            .iter()
+            .all(|h| h.day.tally.attempts > 1_000 || h.method.as_str() == "bank_transfer")
+    );
+    let paypal = health.iter().find(|h| h.gateway == "paypal").unwrap();
+    assert_eq!(
+        paypal.assessment.state.as_str(),
+        "degraded",
+        "{:?}",
+        paypal.assessment
+    );
+
     let again = app.generate_demo(&opts, &|_, _| {}).await;
     assert!(
         matches!(&again, Err(AppError::Invalid { field, .. }) if field == "database"),
@@ -303,29 +393,34 @@ async fn demo_tickets_show_the_money_they_talk_about(store: Store) {
             .timeline(t.id, &PageRequest::first(PageRequest::MAX_LIMIT))
             .await
             .unwrap();
-        let mentions = timeline
+        // What the ticket's own words linked (other parts of the demo link by hand).
+        let mentioned: BTreeSet<(String, i64)> = timeline
             .items
             .iter()
             .filter(|e| e.kind == EventKind::PaymentLinked && e.data["reason"] == "mention")
-            .count();
-        assert_eq!(
-            mentions,
-            panel.linked.transactions.len() + panel.linked.payouts.len(),
-            "every link by the ticket's words is on its timeline"
-        );
-        linked += usize::from(mentions > 0);
-        for v in &panel.linked.transactions {
-            let text = std::iter::once(t.subject.clone())
-                .chain(
-                    store
-                        .messages(t.id)
-                        .await
-                        .unwrap()
-                        .into_iter()
-                        .map(|m| m.body),
+            .map(|e| {
+                (
+                    e.data["kind"].as_str().unwrap().to_string(),
+                    e.data["object_id"].as_i64().unwrap(),
                 )
-                .collect::<Vec<_>>()
-                .join("\n");
+            })
+            .collect();
+        linked += usize::from(!mentioned.is_empty());
+        let text = std::iter::once(t.subject.clone())
+            .chain(
+                store
+                    .messages(t.id)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|m| m.body),
+            )
+            .collect::<Vec<_>>()
+            .join("\n");
+        for v in &panel.linked.transactions {
+            if !mentioned.contains(&("transaction".to_string(), v.transaction.id.0)) {
+                continue;
+            }
             let order = v.transaction.order_id.as_deref().unwrap_or("-");
             assert!(
                 text.contains(&v.transaction.gateway_ref) || text.contains(order),
@@ -335,6 +430,23 @@ async fn demo_tickets_show_the_money_they_talk_about(store: Store) {
             explained += usize::from(v.explanation.as_ref().is_some_and(|e| e.is_known));
             wallets += usize::from(v.transaction.wallet.is_some());
         }
+        let linked_ids: BTreeSet<(String, i64)> = panel
+            .linked
+            .transactions
+            .iter()
+            .map(|v| ("transaction".to_string(), v.transaction.id.0))
+            .chain(
+                panel
+                    .linked
+                    .payouts
+                    .iter()
+                    .map(|p| ("payout".to_string(), p.payout.id.0)),
+            )
+            .collect();
+        assert!(
+            mentioned.is_subset(&linked_ids),
+            "every link on the timeline is beside the ticket"
+        );
         for p in panel.linked.payouts.iter().chain(&panel.recent.payouts) {
             held += usize::from(p.payout.is_held);
             failed += usize::from(p.explanation.is_some());

@@ -9,15 +9,18 @@
     reason = "a test fails by panicking"
 )]
 
+use paydesk_app::disputes::EvidenceInput;
 use paydesk_app::tickets::{NewReply, NewTicketInput, TicketChange};
 use paydesk_app::{App, AppError, Caller, ManualClock};
 use paydesk_domain::customer::{CustomerPatch, NewCustomer, Tier};
 use paydesk_domain::message::Visibility;
+use paydesk_domain::payment::reason_code::Evidence;
+use paydesk_domain::payment::{Dispute, DisputeId, DisputeStage, DisputeStatus, Money};
 use paydesk_domain::policy::Principal;
 use paydesk_domain::role::Role;
 use paydesk_domain::ticket::{BusinessLine, Channel, Priority, TicketPatch};
 use paydesk_domain::{CustomerId, QueueId, TicketId, Timestamp, VendorId};
-use paydesk_store::{CustomerFilter, NewQueue, PageRequest, Store, TicketFilter};
+use paydesk_store::{CustomerFilter, DisputeFilter, NewQueue, PageRequest, Store, TicketFilter};
 use paydesk_testkit::on_both_engines;
 use std::sync::Arc;
 
@@ -328,7 +331,86 @@ async fn a_bpo_agent_without_vendor_sees_nothing(store: Store) {
     not_found(d.app.ticket(&lost, d.ticket_a).await);
 }
 
+/// A dispute on `ticket`, saved as a gateway would.
+async fn dispute_on(app_store: &Store, ticket: TicketId, reference: &str) -> DisputeId {
+    let mut work = app_store.payment_work().await.unwrap();
+    let at = Timestamp(1_789_000_000_000);
+    let d = work
+        .save_dispute(&Dispute {
+            id: DisputeId(0),
+            gateway: "stripe".into(),
+            gateway_ref: reference.into(),
+            transaction_id: None,
+            transaction_ref: None,
+            customer_id: None,
+            ticket_id: Some(ticket),
+            network: Some("visa".into()),
+            reason: Some("fraudulent".into()),
+            network_reason_code: Some("10.4".into()),
+            stage: DisputeStage::Chargeback,
+            status: DisputeStatus::NeedsResponse,
+            money: Money {
+                amount: 5_000,
+                currency: "USD".into(),
+            },
+            due_at: Some(Timestamp(1_791_000_000_000)),
+            funds_withdrawn_at: None,
+            funds_reinstated_at: None,
+            created_at: at,
+            updated_at: at,
+        })
+        .await
+        .unwrap();
+    work.commit().await.unwrap();
+    d.id
+}
+
+async fn bpo_agent_sees_only_its_vendors_disputes(store: Store) {
+    let d = desk(store.clone()).await;
+    let mine = dispute_on(&store, d.ticket_a, "dp_a").await;
+    let theirs = dispute_on(&store, d.ticket_b, "dp_b").await;
+    let view = d.app.dispute_view(&d.bpo_a, mine).await.unwrap();
+    assert_eq!(view.record.dispute.gateway_ref, "dp_a");
+    not_found(d.app.dispute_view(&d.bpo_a, theirs).await);
+    not_found(d.app.dispute_packet(&d.bpo_a, theirs).await);
+    let listed = d
+        .app
+        .disputes(&d.bpo_a, &DisputeFilter::default(), &PageRequest::first(50))
+        .await
+        .unwrap();
+    let refs: Vec<_> = listed
+        .items
+        .iter()
+        .map(|r| r.dispute.gateway_ref.as_str())
+        .collect();
+    assert_eq!(refs, ["dp_a"]);
+    // Evidence is for in-house staff: a BPO agent may not add it, even on its own.
+    let evidence = || EvidenceInput {
+        kind: Evidence::PriorPayments,
+        title: "Earlier payments".into(),
+        text: Some("Three earlier payments, none disputed.".into()),
+        file: None,
+        attachment_id: None,
+    };
+    let refused = d.app.add_dispute_evidence(&d.bpo_a, mine, evidence()).await;
+    assert!(
+        matches!(refused, Err(AppError::Forbidden { .. })),
+        "{refused:?}"
+    );
+    d.app
+        .add_dispute_evidence(&d.agent, theirs, evidence())
+        .await
+        .unwrap();
+    let listed = d
+        .app
+        .disputes(&d.agent, &DisputeFilter::default(), &PageRequest::first(50))
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 2);
+}
+
 on_both_engines!(
+    bpo_agent_sees_only_its_vendors_disputes,
     bpo_agent_sees_only_its_vendor,
     bpo_agent_sees_masked_customers_of_its_tickets_only,
     in_house_agents_see_everything_unmasked,

@@ -368,8 +368,14 @@ async fn tickets_link_to_the_payments_they_name(store: Store) {
                 },
                 ..charge("ch_3NorderA")
             },
-            charge("ch_3NmailB7"),
-            charge("ch_3NreplyC8"),
+            TransactionInput {
+                order_id: Some("ORD-MAIL77".into()),
+                ..charge("ch_3NmailB7")
+            },
+            TransactionInput {
+                order_id: Some("ORD-REPLY8".into()),
+                ..charge("ch_3NreplyC8")
+            },
         ],
     )
     .await;
@@ -402,7 +408,7 @@ async fn tickets_link_to_the_payments_they_name(store: Store) {
     assert!(link_events(&app, unknown).await.is_empty());
 
     // From email intake.
-    let raw = "From: Ana <ana@example.com>\r\nTo: support@paydesk.example\r\nSubject: Charged twice\r\nMessage-ID: <m1@example.com>\r\nDate: Mon, 14 Sep 2026 10:00:00 +0000\r\n\r\nMy receipt says ch_3NmailB7, please check.\r\n";
+    let raw = "From: Ana <ana@example.com>\r\nTo: support@paydesk.example\r\nSubject: Charged twice\r\nMessage-ID: <m1@example.com>\r\nDate: Mon, 14 Sep 2026 10:00:00 +0000\r\n\r\nMy order ORD-MAIL77 was charged twice, please check.\r\n";
     let outcome = app
         .receive_email(
             &Caller::system(),
@@ -418,7 +424,7 @@ async fn tickets_link_to_the_payments_they_name(store: Store) {
     let reply = NewReply {
         visibility: Visibility::Public,
         from_customer: true,
-        body: "Sorry, the right one is ch_3NreplyC8.".into(),
+        body: "Sorry, the right order is ORD-REPLY8.".into(),
         attachments: vec![],
         expected_version: None,
     };

@@ -10,12 +10,14 @@
 
 pub mod decline;
 mod diff;
+pub mod dispute_case;
 pub mod fact;
 pub mod follow_up;
 pub mod mention;
 pub mod merge;
 mod money;
 pub mod notice;
+pub mod packet;
 pub mod reason_code;
 pub mod refund;
 pub mod stripe;

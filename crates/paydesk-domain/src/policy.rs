@@ -203,7 +203,7 @@ pub fn scope_for(action: Action) -> Option<Scope> {
         A::ReportRead => Some(Scope::ReportsRead),
         A::QueueRead => Some(Scope::TicketsRead),
         A::PaymentRead => Some(Scope::PaymentsRead),
-        A::PaymentWrite => Some(Scope::PaymentsWrite),
+        A::PaymentWrite | A::DisputeWork => Some(Scope::PaymentsWrite),
         A::QueueManage
         | A::TicketClaim
         | A::PresenceSet
@@ -217,7 +217,6 @@ pub fn scope_for(action: Action) -> Option<Scope> {
         | A::AuditRead
         | A::RefundRequest
         | A::RefundApprove
-        | A::DisputeWork
         | A::IncidentManage => None,
     }
 }

@@ -69,6 +69,14 @@ impl Store {
             &args![id.0],
         )
         .await?;
+        // Evidence gathered for their disputes is about them too.
+        tx.exec(
+            "UPDATE dispute_evidence SET title = $1, body = NULL, filename = NULL, content = NULL \
+             WHERE dispute_id IN (SELECT d.id FROM disputes d LEFT JOIN tickets t ON t.id = d.ticket_id \
+             WHERE d.customer_id = $2 OR t.customer_id = $2)",
+            &args![ERASED, id.0],
+        )
+        .await?;
         tx.exec(
             "UPDATE inbound_mail SET raw = $1, subject = $1, sender = NULL \
              WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = $2)",

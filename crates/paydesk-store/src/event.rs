@@ -18,7 +18,11 @@ pub fn actor_columns(actor: &Actor) -> (&'static str, Option<i64>, Option<&str>)
     }
 }
 
-fn actor_from(kind: &str, id: Option<i64>, label: Option<String>) -> Result<Actor, StoreError> {
+pub(crate) fn actor_from(
+    kind: &str,
+    id: Option<i64>,
+    label: Option<String>,
+) -> Result<Actor, StoreError> {
     match (kind, id) {
         ("user", Some(id)) => Ok(Actor::User { id: UserId(id) }),
         ("customer", Some(id)) => Ok(Actor::Customer { id: CustomerId(id) }),

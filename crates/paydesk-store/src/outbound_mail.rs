@@ -247,6 +247,46 @@ async fn queue(
     Ok(Some((stored, event)))
 }
 
+/// A reply stored by [`reply_in`]: its message, its queued email, and every event to
+/// append for it, in order (the caller's, the SLA clocks', the email's).
+pub(crate) struct StoredReply {
+    pub message: Message,
+    pub mail: Option<OutboundMail>,
+    pub events: Vec<NewEvent>,
+}
+
+/// Saves a reply inside `tx` like [`ticket::update_in`] and, when `mail` is given, queues
+/// its email (see [`Store::add_reply_with_mail`]). The caller appends the returned events
+/// last and commits.
+pub(crate) async fn reply_in(
+    tx: &mut Tx,
+    ticket: &Ticket,
+    expected_version: i64,
+    events: &[NewEvent],
+    message: &NewMessage,
+    mail: Option<&NewOutboundMail>,
+    now: Timestamp,
+) -> Result<StoredReply, StoreError> {
+    let updated = ticket::update_in(tx, ticket, expected_version, events, Some(message)).await?;
+    let stored = updated
+        .message
+        .ok_or_else(|| StoreError::Corrupt("message not stored".into()))?;
+    let queued = match mail {
+        Some(mail) => queue(tx, ticket, &stored, mail, now).await?,
+        None => None,
+    };
+    let mut all = [events, &updated.caused_events].concat();
+    let queued = queued.map(|(m, e)| {
+        all.push(e);
+        m
+    });
+    Ok(StoredReply {
+        message: stored,
+        mail: queued,
+        events: all,
+    })
+}
+
 impl Store {
     /// Saves a reply like [`Store::update_ticket`] and, in the same transaction, queues
     /// its email to the ticket's customer (with a job to send it) when the customer has
@@ -263,20 +303,19 @@ impl Store {
         now: Timestamp,
     ) -> Result<(Message, Option<OutboundMail>), StoreError> {
         let mut tx = self.write().await?;
-        let updated =
-            ticket::update_in(&mut tx, ticket, expected_version, events, Some(message)).await?;
-        let stored = updated
-            .message
-            .ok_or_else(|| StoreError::Corrupt("message not stored".into()))?;
-        let queued = queue(&mut tx, ticket, &stored, mail, now).await?;
-        let mut all = [events, &updated.caused_events].concat();
-        let queued = queued.map(|(m, e)| {
-            all.push(e);
-            m
-        });
-        event::append_all(&mut tx, &all, None).await?;
+        let stored = reply_in(
+            &mut tx,
+            ticket,
+            expected_version,
+            events,
+            message,
+            Some(mail),
+            now,
+        )
+        .await?;
+        event::append_all(&mut tx, &stored.events, None).await?;
         tx.commit().await?;
-        Ok((stored, queued))
+        Ok((stored.message, stored.mail))
     }
 
     /// The email a mail job sends, with the reply's text. `None` when the job has none.

@@ -24,6 +24,20 @@ impl PageRequest {
     }
 }
 
+impl PageRequest {
+    /// A page as a client asked for it: `limit` (default [`Self::DEFAULT_LIMIT`]) kept
+    /// within 1..=[`Self::MAX_LIMIT`], and the cursor it sent.
+    #[must_use]
+    pub fn asked(limit: Option<usize>, cursor: Option<String>) -> Self {
+        Self {
+            limit: limit
+                .unwrap_or(Self::DEFAULT_LIMIT)
+                .clamp(1, Self::MAX_LIMIT),
+            cursor,
+        }
+    }
+}
+
 impl Default for PageRequest {
     fn default() -> Self {
         Self::first(Self::DEFAULT_LIMIT)

@@ -11,7 +11,7 @@ use crate::sql::{Row, Value, placeholders};
 use crate::{Store, args};
 use paydesk_domain::VendorId;
 use paydesk_domain::payment::{
-    Dispute, DisputeId, PaymentObjectKind, Payout, PayoutId, Transaction, TransactionId,
+    Dispute, PaymentObjectKind, Payout, PayoutId, Transaction, TransactionId,
 };
 use paydesk_domain::{CustomerId, TicketId};
 
@@ -213,14 +213,6 @@ impl Store {
             .await?
             .pop()
             .ok_or(StoreError::NotFound { entity: "payout" })
-    }
-
-    /// One dispute. Errors: [`StoreError::NotFound`].
-    pub async fn dispute(&self, id: DisputeId) -> Result<Dispute, StoreError> {
-        by_ids(self, "disputes", DISPUTE_COLUMNS, &[id.0], dispute_from)
-            .await?
-            .pop()
-            .ok_or(StoreError::NotFound { entity: "dispute" })
     }
 
     /// The payment objects linked to a ticket, each list in id order.

@@ -6,6 +6,7 @@
 //! it is never skipped. [`on_both_engines!`] turns one async test into two, named
 //! `<test>::sqlite` and `<test>::postgres`, so the output shows both ran.
 
+pub mod customer;
 pub mod routing;
 
 use anyhow::Context as _;

@@ -4,11 +4,16 @@ pub mod agents;
 pub mod chat;
 pub mod customers;
 pub mod deliveries;
+pub mod dispute_dto;
+pub mod disputes;
 pub mod dto;
 pub mod health;
+pub mod incident_dto;
+pub mod incidents;
 pub mod mail;
 pub mod openapi;
 pub mod payment_dto;
+pub mod payment_health;
 pub mod payments;
 pub mod privacy;
 pub mod queues;
@@ -37,10 +42,13 @@ pub fn routes() -> Router<App> {
         .merge(chat::routes())
         .merge(deliveries::routes())
         .merge(sla::routes())
+        .merge(disputes::routes())
         .merge(queues::routes())
         .merge(work::routes())
         .merge(agents::routes())
         .merge(payments::routes())
+        .merge(incidents::routes())
+        .merge(payment_health::routes())
         .method_not_allowed_fallback(method_not_allowed)
 }
 

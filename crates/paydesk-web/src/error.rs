@@ -50,8 +50,8 @@ pub fn status_of(code: &str) -> StatusCode {
         "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
         "version_conflict" | "duplicate" | "ticket_closed" | "invalid_transition"
         | "chat_ended" | "already_assigned" | "at_capacity" | "not_workable"
-        | "agent_unavailable" => StatusCode::CONFLICT,
-        "idempotency_key_reused" => StatusCode::UNPROCESSABLE_ENTITY,
+        | "agent_unavailable" | "dispute_status" | "incident_state" => StatusCode::CONFLICT,
+        "idempotency_key_reused" | "dispute_amounts" => StatusCode::UNPROCESSABLE_ENTITY,
         "database_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }

@@ -1,11 +1,12 @@
 //! paydesk's background work: durable jobs claimed from the database with leases and run
 //! with retries (see [`runner`]), the SMTP sending of outgoing mail (see [`smtp`]), and
-//! the routing loop (see [`routing`]).
+//! the routing loop (see [`routing`]) and the incident loop (see [`incidents`]).
 //!
 //! A serving instance starts them with [`spawn`]; each runs until the process ends. Jobs
 //! survive restarts and crashes: what was queued is still queued, and a claim held by a
 //! worker that died lapses and is taken again.
 
+pub mod incidents;
 pub mod mail;
 pub mod routing;
 pub mod runner;
@@ -16,7 +17,7 @@ pub mod timers;
 pub use runner::{Handler, JobFuture, Ran, Runner};
 
 use paydesk_app::App;
-use paydesk_store::{MAIL_JOB, SLA_REAPPLY_JOB};
+use paydesk_store::{INCIDENT_UPDATE_JOB, MAIL_JOB, SLA_REAPPLY_JOB};
 use tokio::task::JoinHandle;
 
 /// The job runner `app`'s settings call for: with SMTP configured, it sends outgoing
@@ -24,7 +25,9 @@ use tokio::task::JoinHandle;
 /// that has SMTP settings, or for this one once restarted with them.
 #[must_use]
 pub fn runner(app: &App) -> Runner {
-    let runner = Runner::new(app).with_handler(SLA_REAPPLY_JOB, sla::ReapplyHandler);
+    let runner = Runner::new(app)
+        .with_handler(SLA_REAPPLY_JOB, sla::ReapplyHandler)
+        .with_handler(INCIDENT_UPDATE_JOB, incidents::UpdateHandler);
     match &app.intake().smtp {
         Some(settings) => runner.with_handler(
             MAIL_JOB,
@@ -35,7 +38,7 @@ pub fn runner(app: &App) -> Runner {
 }
 
 /// Starts every background worker of `app`: the job runner, the timer loop, the chat
-/// sweeper and the routing loop.
+/// sweeper, the routing loop and the incident loop.
 #[must_use]
 pub fn spawn(app: &App) -> Vec<JoinHandle<()>> {
     let mut handles = vec![
@@ -43,6 +46,7 @@ pub fn spawn(app: &App) -> Vec<JoinHandle<()>> {
         chat_sweeper(app.clone()),
         timers::spawn(app.clone()),
         routing::RoutingLoop::default().spawn(app.clone()),
+        incidents::IncidentLoop::default().spawn(app.clone()),
     ];
     if app.intake().smtp.is_none() {
         let store = app.store().clone();

@@ -54,7 +54,9 @@ impl App {
                 self.store.transaction(TransactionId(id)).await?.customer_id
             }
             PaymentObjectKind::Payout => self.store.payout(PayoutId(id)).await?.customer_id,
-            PaymentObjectKind::Dispute => self.store.dispute(DisputeId(id)).await?.customer_id,
+            PaymentObjectKind::Dispute => {
+                self.store.dispute(DisputeId(id)).await?.dispute.customer_id
+            }
         };
         if !self.payment_in_scope(caller, customer).await? {
             return Err(AppError::NotFound {

@@ -14,6 +14,17 @@ use paydesk_domain::{Actor, TicketId};
 use paydesk_store::StoreError;
 use serde_json::json;
 
+/// A reply worked out but not stored yet: the ticket as it will be, the events and the
+/// message, who it is recorded as (the customer, for a message a channel relays) and
+/// whether it is a staff member's public reply (which emails the customer).
+pub(crate) struct ReplyChange {
+    pub next: Ticket,
+    pub events: Vec<NewEvent>,
+    pub message: NewMessage,
+    pub actor: Actor,
+    pub is_public_staff_reply: bool,
+}
+
 impl App {
     /// Adds a reply or internal note. A customer's reply reopens a pending or solved
     /// ticket; a staff member's first public reply opens a new one. A closed ticket refuses.
@@ -27,10 +38,39 @@ impl App {
             (false, Visibility::Internal) => Action::TicketNote,
             _ => Action::TicketReply,
         })?;
-        let actor = &caller.actor();
-        let now = self.clock.now();
         let current = self.visible_ticket(caller, id).await?;
         check_version(&current, reply.expected_version)?;
+        let mut change = self.reply_change(&caller.actor(), &current, &reply)?;
+        super::from_where(caller, &mut change.events);
+        let stored = self
+            .save_reply(
+                &change.next,
+                current.version,
+                &change.events,
+                &change.message,
+                change.is_public_staff_reply,
+                &change.actor,
+            )
+            .await;
+        let stored = self.conflict_aware(stored, &current).await?;
+        let message = stored.ok_or(AppError::Store(StoreError::Corrupt(
+            "message not stored".into(),
+        )))?;
+        Ok((change.next, message))
+    }
+
+    /// What `reply` by `actor` does to `current`, now: the checked and redacted message,
+    /// the status it moves the ticket to and the events recording it. Every reply path
+    /// (the API, incident updates) goes through here. Errors name the field at fault; a
+    /// closed ticket refuses.
+    pub(crate) fn reply_change(
+        &self,
+        actor: &Actor,
+        current: &Ticket,
+        reply: &NewReply,
+    ) -> Result<ReplyChange, AppError> {
+        let id = current.id;
+        let now = self.clock.now();
         if reply.body.trim().is_empty() {
             return Err(AppError::invalid("body", "must not be empty"));
         }
@@ -47,7 +87,6 @@ impl App {
         let attachments =
             redacted_attachments(&reply.attachments, Some(id), actor, now, &mut events);
         let mut next = current.clone();
-        let customer_actor;
         let (actor, author) = if reply.from_customer {
             if reply.visibility == Visibility::Internal {
                 return Err(AppError::invalid(
@@ -55,15 +94,16 @@ impl App {
                     "a customer's message is always public",
                 ));
             }
-            customer_actor = current.customer_id.map(|id| Actor::Customer { id });
             (
-                customer_actor.as_ref().unwrap_or(actor),
+                current
+                    .customer_id
+                    .map_or_else(|| actor.clone(), |id| Actor::Customer { id }),
                 Author::Customer {
                     id: current.customer_id,
                 },
             )
         } else {
-            (actor, author_of(actor))
+            (actor.clone(), author_of(actor))
         };
         let change = match (reply.from_customer, reply.visibility) {
             (true, _) => {
@@ -72,7 +112,7 @@ impl App {
                 if was_solved {
                     events.push(NewEvent::ticket(
                         Some(id),
-                        actor,
+                        &actor,
                         now,
                         EventKind::Reopened,
                         json!({ "by": "customer_reply" }),
@@ -88,12 +128,12 @@ impl App {
                 None
             }
         };
-        events.extend(NewEvent::from_changes(id, actor, now, change.as_slice()));
+        events.extend(NewEvent::from_changes(id, &actor, now, change.as_slice()));
         events.insert(
             0,
             NewEvent::ticket(
                 Some(id),
-                actor,
+                &actor,
                 now,
                 EventKind::MessageAdded,
                 json!({ "visibility": reply.visibility }),
@@ -108,23 +148,13 @@ impl App {
             body,
             attachments,
         };
-        super::from_where(caller, &mut events);
-        let is_public_staff_reply = !reply.from_customer && reply.visibility == Visibility::Public;
-        let stored = self
-            .save_reply(
-                &next,
-                current.version,
-                &events,
-                &message,
-                is_public_staff_reply,
-                actor,
-            )
-            .await;
-        let stored = self.conflict_aware(stored, &current).await?;
-        let message = stored.ok_or(AppError::Store(StoreError::Corrupt(
-            "message not stored".into(),
-        )))?;
-        Ok((next, message))
+        Ok(ReplyChange {
+            next,
+            events,
+            message,
+            actor,
+            is_public_staff_reply: !reply.from_customer && reply.visibility == Visibility::Public,
+        })
     }
 
     /// Changes status, priority, assignee, tags, category, queue or subject. With

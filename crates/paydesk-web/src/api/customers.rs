@@ -77,13 +77,7 @@ pub async fn list(
         name: p.name,
         vendor_id: None,
     };
-    let page = PageRequest {
-        limit: p
-            .limit
-            .unwrap_or(PageRequest::DEFAULT_LIMIT)
-            .clamp(1, PageRequest::MAX_LIMIT),
-        cursor: p.cursor,
-    };
+    let page = PageRequest::asked(p.limit, p.cursor);
     let result = app.list_customers(&caller, &filter, &page).await?;
     Ok(axum::Json(CustomerPage {
         items: result.items.iter().map(CustomerOut::from).collect(),

@@ -124,7 +124,7 @@ pub async fn receive(
 }
 
 /// A filename safe inside a quoted Content-Disposition parameter.
-fn disposition(filename: &str) -> HeaderValue {
+pub(super) fn disposition(filename: &str) -> HeaderValue {
     let safe: String = filename
         .chars()
         .map(|c| {

@@ -1,7 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
 use super::{
-    agents, chat, customers, deliveries, dto, mail, payment_dto as pd, payments, privacy, queues,
+    agents, chat, customers, deliveries, dispute_dto as dd, disputes, dto, incident_dto as idto,
+    incidents, mail, payment_dto as pd, payment_health as ph, payments, privacy, queues,
     routing_dto as rd, session, sla, tickets, tokens, work,
 };
 use crate::error::Problem;
@@ -24,6 +25,11 @@ use utoipa::OpenApi;
         queues::list, queues::create, queues::get_one, queues::change, queues::tickets, queues::add_member, queues::remove_member,
         work::my_work, work::next_ticket, work::my_presence, work::claim,
         agents::list, agents::get_one, agents::save, agents::presence, agents::teams, agents::create_team,
+        disputes::list, disputes::get_one, disputes::add_evidence, disputes::remove_evidence, disputes::packet, disputes::submit, disputes::accept, disputes::outcome,
+        incidents::list, incidents::declare, incidents::get_one, incidents::change, incidents::run_match,
+        incidents::accept, incidents::dismiss, incidents::resolve, incidents::post_update,
+        incidents::tickets, incidents::link, incidents::unlink, incidents::ticket_incidents,
+        ph::record, ph::health, ph::check, ph::objectives, ph::set_objectives,
         payments::load_transactions, payments::list_transactions, payments::get_transaction,
         payments::load_payouts, payments::list_payouts, payments::get_payout,
         payments::ticket_payments, payments::link, payments::unlink, payments::activity,
@@ -39,14 +45,21 @@ use utoipa::OpenApi;
         chat::StartChat, chat::ChatSessionOut, chat::ChatMessageIn, chat::ChatLine, chat::Transcript,
         rd::QueueOut, rd::QueueList, rd::QueueCountsOut, rd::PatchQueue, rd::CreateQueue, rd::WorkRowOut, rd::WorkPage,
         rd::PresenceIn, rd::AgentOut, rd::AgentList, rd::PutAgent, rd::TeamOut, rd::TeamList, rd::CreateTeam,
+        dd::DisputeOut, dd::DisputePage, dd::DisputeDetail, dd::ReasonOut, dd::ChecklistOut, dd::EvidenceOut, dd::EvidenceIn, dd::EvidenceFileIn, dd::OutcomeIn,
+        idto::ScopeDto, idto::DeclareIncident, idto::PatchIncident, idto::PostUpdate, idto::ResolveIncident,
+        idto::DismissIncident, idto::LinkTicket, idto::IncidentOut, idto::IncidentLinked, idto::UpdateOut,
+        idto::EntryOut, idto::IncidentDetail, idto::IncidentPage, idto::LinkedTicketOut, idto::LinkedTicketList,
+        idto::TicketIncidentOut, idto::TicketIncidentList, idto::LinkOut, incidents::MatchOut, incidents::ResolvedOut,
+        ph::PaymentEventBatch, ph::PaymentEventIn, ph::RefusedOut, ph::RecordedOut, ph::WindowOut, ph::CodeCount,
+        ph::GatewayHealthOut, ph::HealthOut, ph::CheckOut, ph::ObjectiveOverrideDto, ph::ObjectivesDto,
         pd::TransactionIn, pd::PayoutIn, pd::TransactionBatch, pd::PayoutBatch, pd::ItemResultOut, pd::BatchOut,
-        pd::TransactionOut, pd::PayoutOut, pd::DisputeOut, pd::TransactionPage, pd::PayoutPage, pd::LinkedOut,
-        pd::RecentOut, pd::TicketPaymentsOut, pd::LinkIn, pd::LinkOut, pd::ActivityTicketOut, pd::ActivityOut,
+        pd::TransactionOut, pd::PayoutOut, pd::LinkedDisputeOut, pd::TransactionPage, pd::PayoutPage, pd::LinkedOut,
+        pd::RecentOut, pd::TicketPaymentsOut, pd::PaymentLinkIn, pd::PaymentLinkOut, pd::ActivityTicketOut, pd::ActivityOut,
         pd::ActivityPageOut,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "payments"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "payments"))
 )]
 pub struct ApiDoc;
 

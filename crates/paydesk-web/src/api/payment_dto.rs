@@ -260,7 +260,7 @@ impl From<PayoutView> for PayoutOut {
 
 /// A dispute (inquiry or chargeback).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DisputeOut {
+pub struct LinkedDisputeOut {
     pub id: i64,
     pub gateway: String,
     pub gateway_ref: String,
@@ -281,7 +281,7 @@ pub struct DisputeOut {
     pub updated_at: String,
 }
 
-impl From<Dispute> for DisputeOut {
+impl From<Dispute> for LinkedDisputeOut {
     fn from(d: Dispute) -> Self {
         Self {
             id: d.id.0,
@@ -322,7 +322,7 @@ pub struct PayoutPage {
 pub struct LinkedOut {
     pub transactions: Vec<TransactionOut>,
     pub payouts: Vec<PayoutOut>,
-    pub disputes: Vec<DisputeOut>,
+    pub disputes: Vec<LinkedDisputeOut>,
 }
 
 /// The customer's recent money, newest first.
@@ -382,7 +382,7 @@ impl From<TicketPayments> for TicketPaymentsOut {
 /// A ticket to link to a payment object.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LinkIn {
+pub struct PaymentLinkIn {
     pub kind: PaymentObjectKind,
     /// The object's id.
     pub id: i64,
@@ -390,7 +390,7 @@ pub struct LinkIn {
 
 /// A link between a ticket and a payment object.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct LinkOut {
+pub struct PaymentLinkOut {
     pub ticket: String,
     pub kind: PaymentObjectKind,
     pub id: i64,
@@ -439,7 +439,7 @@ pub struct ActivityOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payout: Option<PayoutOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dispute: Option<DisputeOut>,
+    pub dispute: Option<LinkedDisputeOut>,
 }
 
 impl From<Activity> for ActivityOut {

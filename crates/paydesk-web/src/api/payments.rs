@@ -4,8 +4,9 @@
 
 use super::customers::customer_id;
 use super::payment_dto::{
-    ActivityPageOut, BatchOut, LinkIn, LinkOut, PayoutBatch, PayoutIn, PayoutOut, PayoutPage,
-    TicketPaymentsOut, TransactionBatch, TransactionIn, TransactionOut, TransactionPage,
+    ActivityPageOut, BatchOut, PaymentLinkIn, PaymentLinkOut, PayoutBatch, PayoutIn, PayoutOut,
+    PayoutPage, TicketPaymentsOut, TransactionBatch, TransactionIn, TransactionOut,
+    TransactionPage,
 };
 use super::tickets::{page, ticket_id};
 use crate::auth::Authenticated;
@@ -265,15 +266,15 @@ pub async fn ticket_payments(
 
 /// Link the ticket to a transaction, payout or dispute (201; 200 when it was linked
 /// already). Recorded on the timeline as `payment_linked` (reason `manual`).
-#[utoipa::path(post, path = "/api/v1/tickets/{number}/payments", tag = "tickets", request_body = LinkIn,
+#[utoipa::path(post, path = "/api/v1/tickets/{number}/payments", tag = "tickets", request_body = PaymentLinkIn,
     params(("number" = String, Path, description = "PD-123 or 123")),
-    responses((status = 201, body = LinkOut), (status = 200, body = LinkOut), (status = 404, body = Problem)))]
+    responses((status = 201, body = PaymentLinkOut), (status = 200, body = PaymentLinkOut), (status = 404, body = Problem)))]
 pub async fn link(
     State(app): State<App>,
     Authenticated(caller): Authenticated,
     Path(number): Path<String>,
-    Json(body): Json<LinkIn>,
-) -> Result<(StatusCode, axum::Json<LinkOut>), ApiError> {
+    Json(body): Json<PaymentLinkIn>,
+) -> Result<(StatusCode, axum::Json<PaymentLinkOut>), ApiError> {
     let id = ticket_id(&number)?;
     let changed = app.link_payment(&caller, id, body.kind, body.id).await?;
     let status = if changed {
@@ -283,7 +284,7 @@ pub async fn link(
     };
     Ok((
         status,
-        axum::Json(LinkOut {
+        axum::Json(PaymentLinkOut {
             ticket: ticket_number(id),
             kind: body.kind,
             id: body.id,

@@ -56,13 +56,7 @@ pub struct PageParams {
 
 impl PageParams {
     pub(super) fn page(self) -> PageRequest {
-        PageRequest {
-            limit: self
-                .limit
-                .unwrap_or(PageRequest::DEFAULT_LIMIT)
-                .clamp(1, PageRequest::MAX_LIMIT),
-            cursor: self.cursor,
-        }
+        PageRequest::asked(self.limit, self.cursor)
     }
 }
 

@@ -61,12 +61,7 @@ fn expected_version(body: Option<i64>, headers: &HeaderMap) -> Result<Option<i64
 }
 
 pub(super) fn page(limit: Option<usize>, cursor: Option<String>) -> PageRequest {
-    PageRequest {
-        limit: limit
-            .unwrap_or(PageRequest::DEFAULT_LIMIT)
-            .clamp(1, PageRequest::MAX_LIMIT),
-        cursor,
-    }
+    PageRequest::asked(limit, cursor)
 }
 
 /// Create a ticket. With `Idempotency-Key`, a retry returns the first ticket (200) instead of a second one.

@@ -221,3 +221,45 @@ pub async fn sign_in(api: &Api, email: &str, password: &str) -> (String, String)
         reply.json()["csrf_token"].as_str().unwrap().to_string(),
     )
 }
+
+/// The password of the people tests sign in as.
+pub const PASSWORD: &str = "a long enough passphrase";
+
+/// A staff member signed in through `POST /api/v1/session`.
+pub struct Person {
+    pub id: paydesk_domain::UserId,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Person {
+    /// Sends `call` with the session cookie and CSRF token.
+    pub async fn send(&self, api: &Api, call: Call) -> Reply {
+        let call = call
+            .header("cookie", self.cookie.clone())
+            .header("x-csrf-token", self.csrf.clone());
+        api.send(call.into_request()).await
+    }
+}
+
+/// Adds `name@desk.example` with `role` (no vendor) and signs them in.
+pub async fn person(api: &Api, app: &App, name: &str, role: paydesk_domain::role::Role) -> Person {
+    let email = format!("{name}@desk.example");
+    let user = app
+        .add_user(
+            &paydesk_app::Caller::system(),
+            &email,
+            name,
+            role,
+            None,
+            Some(PASSWORD),
+        )
+        .await
+        .unwrap();
+    let (cookie, csrf) = sign_in(api, &email, PASSWORD).await;
+    Person {
+        id: user.id,
+        cookie,
+        csrf,
+    }
+}

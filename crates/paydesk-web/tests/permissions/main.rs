@@ -252,6 +252,48 @@ fn routes(w: &World) -> Vec<(Method, String, Option<Value>, Action)> {
             Action::AgentRead,
         ),
         (Method::GET, "/api/v1/teams".into(), None, Action::AgentRead),
+        (
+            Method::GET,
+            "/api/v1/incidents".into(),
+            None,
+            Action::PaymentRead,
+        ),
+        (
+            Method::POST,
+            "/api/v1/incidents".into(),
+            Some(json!({"title": "Adyen declines", "severity": "sev3"})),
+            Action::IncidentManage,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/tickets/{t}/incidents"),
+            None,
+            Action::PaymentRead,
+        ),
+        (
+            Method::GET,
+            "/api/v1/payment-health".into(),
+            None,
+            Action::PaymentRead,
+        ),
+        (
+            Method::POST,
+            "/api/v1/payment-health/check".into(),
+            None,
+            Action::IncidentManage,
+        ),
+        (
+            Method::POST,
+            "/api/v1/payment-events".into(),
+            Some(json!({"events": []})),
+            Action::PaymentWrite,
+        ),
+        (
+            Method::GET,
+            "/api/v1/payment-objectives".into(),
+            None,
+            Action::ConfigManage,
+        ),
         // Last: once erased, the customer's data is gone for every later check.
         (
             Method::POST,

@@ -14,38 +14,13 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{Api, Call, Reply, sign_in};
-use paydesk_app::{App, Caller};
+use common::{Api, Call, person};
+use paydesk_app::App;
 use paydesk_domain::Timestamp;
 use paydesk_domain::role::Role;
 use paydesk_store::Store;
 use paydesk_testkit::on_both_engines;
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "a long enough passphrase";
-
-struct Person {
-    cookie: String,
-    csrf: String,
-}
-
-impl Person {
-    async fn send(&self, api: &Api, call: Call) -> Reply {
-        let call = call
-            .header("cookie", self.cookie.clone())
-            .header("x-csrf-token", self.csrf.clone());
-        api.send(call.into_request()).await
-    }
-}
-
-async fn person(api: &Api, app: &App, name: &str, role: Role) -> Person {
-    let email = format!("{name}@desk.example");
-    app.add_user(&Caller::system(), &email, name, role, None, Some(PASSWORD))
-        .await
-        .unwrap();
-    let (cookie, csrf) = sign_in(api, &email, PASSWORD).await;
-    Person { cookie, csrf }
-}
 
 fn weekdays(start: &str, end: &str) -> Vec<Value> {
     ["monday", "tuesday", "wednesday", "thursday", "friday"]

@@ -19,6 +19,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod dispute_work;
 mod generic;
 mod lifecycle;
 mod payment;
