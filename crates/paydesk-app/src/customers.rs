@@ -114,7 +114,7 @@ impl App {
         .await
     }
 
-    async fn check_customer_in_scope(
+    pub(crate) async fn check_customer_in_scope(
         &self,
         caller: &Caller,
         id: CustomerId,

@@ -4,9 +4,10 @@
 //! What it makes: two BPO vendors and six queues with about forty agents (with routing
 //! profiles, queue members, conditions and routing modes), one sign-in per role, customers of the three business lines, and tickets arriving with weekly
 //! seasonality and two campaign peaks, each with a plausible history (replies, notes,
-//! escalations, solves, reopenings, closes) recorded as messages and events; one past
-//! incident with its linked tickets, and a day of payment health counts; disputes on the
-//! dispute tickets; and a few refunds on open tickets (made, waiting for approval, rejected).
+//! escalations, solves, reopenings, closes) recorded as messages and events, and the
+//! transactions and payouts the tickets talk about, linked to them; one past incident with
+//! its linked tickets, and a day of payment health counts; disputes on the dispute tickets;
+//! and a few refunds on open tickets (made, waiting for approval, rejected).
 //!
 //! Guarantees:
 //! - Deterministic: the same seed and end give the same rows in the same order (ids
@@ -27,6 +28,7 @@ mod incidents;
 mod intake;
 mod life;
 mod locale;
+mod payments;
 mod people;
 mod refunds;
 mod reply;
@@ -127,6 +129,9 @@ pub struct DemoSummary {
     pub events: usize,
     /// Texts in which card data was found and masked.
     pub redacted_texts: usize,
+    /// Transactions and payouts the tickets talk about (linked to them by their words).
+    pub transactions: usize,
+    pub payouts: usize,
     /// One per role.
     pub logins: Vec<DemoLogin>,
 }
@@ -233,23 +238,32 @@ impl App {
             messages: 0,
             events: 0,
             redacted_texts: 0,
+            transactions: 0,
+            payouts: 0,
             logins: desk.logins.clone(),
         };
+        let mut ledger = payments::Ledger::default();
+        let mut money_rng = stream(opts.seed, 4);
         progress(0, opts.tickets);
         for batch in arrivals.chunks(TICKET_BATCH) {
-            let mut records = Vec::with_capacity(batch.len());
+            let mut talked = Vec::with_capacity(batch.len());
             for arrival in batch {
-                let (record, redacted) =
+                let (record, redacted, topic) =
                     intake::ticket(&mut rng, &desk, &crowd, &library, arrival, opts.end)?;
                 summary.messages += record.messages.len();
                 summary.events += record.events.len();
                 summary.redacted_texts += redacted;
-                records.push(record);
+                talked.push((record, topic));
             }
+            // The money first, so that each ticket links to what it names as it goes in.
+            ledger.record(&self.store, &mut money_rng, &talked).await?;
+            let records: Vec<_> = talked.into_iter().map(|(r, _)| r).collect();
             self.store.insert_tickets(&records).await?;
             summary.tickets += records.len();
             progress(summary.tickets, opts.tickets);
         }
+        summary.transactions = ledger.made.transactions;
+        summary.payouts = ledger.made.payouts;
         if incident_tickets > 0 {
             let back = (9 * Timestamp::DAY).min(opts.days * Timestamp::DAY / 2);
             let day = opts.end.plus_millis(-back);

@@ -15,11 +15,15 @@ mod fields;
 mod file;
 mod record;
 mod report;
+mod transaction_csv;
 mod zendesk;
 
 pub use batch::{BatchOutcome, ImportOptions, TicketImport};
 pub use file::{FileBatch, FileError, ImportFormat, TicketFile};
 pub use report::RejectionReport;
+pub use transaction_csv::{
+    TRANSACTION_COLUMNS, TransactionBatchOutcome, TransactionFile, TransactionRow, TransactionRows,
+};
 
 use paydesk_domain::Timestamp;
 use paydesk_domain::ticket::{BusinessLine, Channel, Priority, Status};

@@ -30,6 +30,7 @@ pub mod import;
 pub mod inbound;
 pub mod jobs;
 pub mod outbound;
+pub mod payments;
 pub mod portal;
 pub mod webhooks;
 

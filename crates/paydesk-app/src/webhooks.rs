@@ -17,7 +17,7 @@
 //! event id is recorded once per source: a redelivery changes nothing and gets the first
 //! answer again.
 
-mod apply;
+pub(crate) mod apply;
 mod generic;
 mod payload;
 pub mod signature;

@@ -389,7 +389,10 @@ async fn demo_fills_an_empty_desk(store: Store) {
     );
 }
 
-on_both_engines!(demo_fills_an_empty_desk);
+on_both_engines!(
+    demo_fills_an_empty_desk,
+    demo_tickets_show_the_money_they_talk_about
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn same_seed_gives_the_same_data() {
@@ -409,6 +412,102 @@ async fn same_seed_gives_the_same_data() {
     assert_eq!(subjects[0].len(), 150);
     assert_eq!(subjects[0], subjects[1]);
     assert_ne!(subjects[0], subjects[2]);
+}
+
+async fn demo_tickets_show_the_money_they_talk_about(store: Store) {
+    let app = App::new(store.clone(), Arc::new(ManualClock::at(END)));
+    let summary = app
+        .generate_demo(&small(11, 400, 30), &|_, _| {})
+        .await
+        .unwrap();
+    assert!(summary.transactions > 40, "{summary:?}");
+    assert!(summary.payouts > 10, "{summary:?}");
+    let tickets = all_tickets(&store).await;
+    let (mut linked, mut explained, mut creator_payouts) = (0, 0, 0);
+    let (mut held, mut failed, mut wallets) = (0, 0, 0);
+    for t in &tickets {
+        let panel = app
+            .ticket_payments(&paydesk_app::Caller::system(), t.id)
+            .await
+            .unwrap();
+        let timeline = store
+            .timeline(t.id, &PageRequest::first(PageRequest::MAX_LIMIT))
+            .await
+            .unwrap();
+        // What the ticket's own words linked (other parts of the demo link by hand).
+        let mentioned: BTreeSet<(String, i64)> = timeline
+            .items
+            .iter()
+            .filter(|e| e.kind == EventKind::PaymentLinked && e.data["reason"] == "mention")
+            .map(|e| {
+                (
+                    e.data["kind"].as_str().unwrap().to_string(),
+                    e.data["object_id"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        linked += usize::from(!mentioned.is_empty());
+        let text = std::iter::once(t.subject.clone())
+            .chain(
+                store
+                    .messages(t.id)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|m| m.body),
+            )
+            .collect::<Vec<_>>()
+            .join("\n");
+        for v in &panel.linked.transactions {
+            if !mentioned.contains(&("transaction".to_string(), v.transaction.id.0)) {
+                continue;
+            }
+            let order = v.transaction.order_id.as_deref().unwrap_or("-");
+            assert!(
+                text.contains(&v.transaction.gateway_ref) || text.contains(order),
+                "{} linked to a payment it does not name",
+                t.subject
+            );
+            explained += usize::from(v.explanation.as_ref().is_some_and(|e| e.is_known));
+            wallets += usize::from(v.transaction.wallet.is_some());
+        }
+        let linked_ids: BTreeSet<(String, i64)> = panel
+            .linked
+            .transactions
+            .iter()
+            .map(|v| ("transaction".to_string(), v.transaction.id.0))
+            .chain(
+                panel
+                    .linked
+                    .payouts
+                    .iter()
+                    .map(|p| ("payout".to_string(), p.payout.id.0)),
+            )
+            .collect();
+        assert!(
+            mentioned.is_subset(&linked_ids),
+            "every link on the timeline is beside the ticket"
+        );
+        for p in panel.linked.payouts.iter().chain(&panel.recent.payouts) {
+            held += usize::from(p.payout.is_held);
+            failed += usize::from(p.explanation.is_some());
+        }
+        if t.business_line == paydesk_domain::ticket::BusinessLine::Creator
+            && t.category.as_deref() == Some("transfer_or_payout")
+        {
+            creator_payouts += usize::from(!panel.recent.payouts.is_empty());
+        }
+    }
+    assert!(linked > 20, "{linked} tickets linked");
+    assert!(explained > 0, "no declined charge explained");
+    assert!(
+        creator_payouts > 0,
+        "no creator's payout ticket shows a payout"
+    );
+    assert!(
+        held > 0 && failed > 0 && wallets > 0,
+        "{held} {failed} {wallets}"
+    );
 }
 
 /// The standard size, for timing by hand:

@@ -48,13 +48,15 @@ pub async fn run(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
         let summary = app.generate_demo(&opts, &progress).await?;
         bar.finish_and_clear();
         println!(
-            "demo ready in {:.1}s: {} tickets, {} customers, {} messages, {} events ({} texts had card data masked)",
+            "demo ready in {:.1}s: {} tickets, {} customers, {} messages, {} events ({} texts had card data masked), {} transactions, {} payouts",
             started.elapsed().as_secs_f64(),
             summary.tickets,
             summary.customers,
             summary.messages,
             summary.events,
-            summary.redacted_texts
+            summary.redacted_texts,
+            summary.transactions,
+            summary.payouts
         );
         println!("sign in as (one per role):");
         for l in &summary.logins {

@@ -4,6 +4,7 @@
 mod mail;
 mod mailbox;
 mod tickets;
+mod transactions;
 
 use crate::config::Settings;
 use clap::Subcommand;
@@ -16,6 +17,8 @@ pub enum ImportCommand {
     Maildir(mail::MailArgs),
     /// Import tickets from a CSV file or a Zendesk-style JSON export.
     Tickets(tickets::TicketsArgs),
+    /// Import transactions from a CSV file (upserted: a rerun changes nothing).
+    Transactions(transactions::TransactionsArgs),
 }
 
 pub async fn run(settings: &Settings, command: ImportCommand) -> anyhow::Result<()> {
@@ -23,5 +26,6 @@ pub async fn run(settings: &Settings, command: ImportCommand) -> anyhow::Result<
         ImportCommand::Mbox(args) => mail::run(settings, mail::Source::Mbox, &args).await,
         ImportCommand::Maildir(args) => mail::run(settings, mail::Source::Maildir, &args).await,
         ImportCommand::Tickets(args) => tickets::run(settings, &args).await,
+        ImportCommand::Transactions(args) => transactions::run(settings, &args).await,
     }
 }

@@ -11,50 +11,16 @@
     reason = "a test fails by panicking"
 )]
 
+mod support;
+
 use paydesk_store::Store;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-/// A database for one test and the flags that select it.
-struct Db {
-    args: Vec<String>,
-    dir: tempfile::TempDir,
-    url: Option<String>,
-}
+use support::{Db, figure};
 
 impl Db {
-    fn sqlite() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data").to_string_lossy().to_string();
-        Self {
-            args: vec!["--data-dir".into(), data],
-            dir,
-            url: None,
-        }
-    }
-
-    async fn postgres() -> Self {
-        let url = paydesk_testkit::fresh_postgres_url().await.unwrap();
-        Self {
-            args: vec!["--database-url".into(), url.clone()],
-            dir: tempfile::tempdir().unwrap(),
-            url: Some(url),
-        }
-    }
-
-    fn sqlite_file(&self) -> PathBuf {
-        self.dir.path().join("data/paydesk.db")
-    }
-
-    async fn store(&self) -> Store {
-        match &self.url {
-            Some(url) => Store::connect_postgres(url, 2).await.unwrap(),
-            None => Store::open_sqlite(&self.sqlite_file()).await.unwrap(),
-        }
-    }
-
     fn command(&self, extra: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_paydesk"));
         c.args(&self.args)
@@ -71,10 +37,6 @@ impl Db {
             String::from_utf8_lossy(&out.stderr)
         );
         out
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.dir.path().join(name).to_string_lossy().to_string()
     }
 
     /// A CSV of `rows` tickets: every 25th has a status the desk does not know, every
@@ -109,15 +71,6 @@ impl Db {
         std::fs::write(&path, csv).unwrap();
         (path, good)
     }
-}
-
-/// A figure from the summary, such as `imported` or `skipped`.
-fn figure(out: &Output, label: &str) -> u64 {
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix(label))
-        .find_map(|rest| rest.split_whitespace().next()?.parse().ok())
-        .unwrap_or_else(|| panic!("no '{label}' in {text}"))
 }
 
 async fn count(store: &Store, sql: &str) -> i64 {

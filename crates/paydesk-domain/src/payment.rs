@@ -8,10 +8,12 @@
 //! [`follow_up`] decides what it does to tickets, and [`notice`] writes the texts agents
 //! read about it.
 
+pub mod decline;
 mod diff;
 pub mod dispute_case;
 pub mod fact;
 pub mod follow_up;
+pub mod mention;
 pub mod merge;
 mod money;
 pub mod notice;
@@ -58,6 +60,29 @@ crate::label_enum!(
         Reversed = "reversed",
         /// Refunded in full (a partial refund keeps the status and raises `amount_refunded`).
         Refunded = "refunded",
+    }
+);
+
+crate::label_enum!(
+    /// How the customer paid. A card keeps only its brand and last four digits; a wallet
+    /// its name (`apple_pay`, `google_pay`, `paypal`, ...).
+    PaymentMethod {
+        Card = "card",
+        /// A wallet (which may hold a card: then the card's brand and last four are kept too).
+        Wallet = "wallet",
+        BankTransfer = "bank_transfer",
+        Other = "other",
+    }
+);
+
+crate::label_enum!(
+    /// How often a merchant's or creator's balance is paid out.
+    PayoutSchedule {
+        Daily = "daily",
+        Weekly = "weekly",
+        Monthly = "monthly",
+        /// Only when the merchant or creator asks.
+        Manual = "manual",
     }
 );
 
@@ -203,6 +228,10 @@ pub struct Transaction {
     pub card_brand: Option<String>,
     /// The last four digits of the card, never more.
     pub card_last4: Option<String>,
+    /// How it was paid, when the gateway says.
+    pub method: Option<PaymentMethod>,
+    /// The wallet's name when `method` is a wallet (`apple_pay`, `google_pay`, `paypal`).
+    pub wallet: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -226,6 +255,8 @@ impl Transaction {
             failure_message: None,
             card_brand: None,
             card_last4: None,
+            method: None,
+            wallet: None,
             created_at: at,
             updated_at: at,
         }
@@ -279,6 +310,10 @@ pub struct Payout {
     pub failure_message: Option<String>,
     /// When the money is (or was) expected to arrive.
     pub arrival_at: Option<Timestamp>,
+    /// The payout schedule it was made under, when known.
+    pub schedule: Option<PayoutSchedule>,
+    /// Held for review (risk, identity or tax checks): the money waits until it is released.
+    pub is_held: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

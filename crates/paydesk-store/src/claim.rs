@@ -149,7 +149,7 @@ pub(crate) async fn claim_in(tx: &mut Tx, a: &Assignment) -> Result<Claimed, Sto
         );
         tx.exec(&sql, &args![a.agent.0, a.at.0]).await?;
     }
-    events.extend(updated.sla_events);
+    events.extend(updated.caused_events);
     event::append_all(tx, &events, None).await?;
     Ok(Claimed {
         ticket: after,

@@ -11,6 +11,7 @@ pub mod page;
 pub mod sql;
 
 mod access;
+mod activity;
 mod agent;
 mod chat_session;
 mod claim;
@@ -30,7 +31,9 @@ mod outbound_mail;
 mod overflow;
 mod payment;
 mod payment_health;
+pub mod payment_link;
 mod payment_object;
+mod payment_read;
 mod portal;
 mod queue_config;
 mod queue_view;
@@ -54,6 +57,7 @@ mod webhook_event;
 pub use access::{
     ApiToken, FAILURES_READ_LIMIT, NewApiToken, NewSession, Session, TOKEN_USE_RESOLUTION_MS,
 };
+pub use activity::{Activity, TicketSummary};
 pub use audit::{AuditRecord, ChainBreak, ChainReport};
 pub use claim::{Assignment, Claimed};
 pub use customer::CustomerFilter;
@@ -75,6 +79,7 @@ pub use overflow::OVERFLOW_BATCH;
 pub use page::{Page, PageRequest};
 pub use payment::PaymentWork;
 pub use payment_health::{HealthTallies, MinuteKey, StoredObjective};
+pub use payment_read::{LinkedPayments, TransactionFilter};
 pub use portal::Admission;
 pub use queue_config::{QueueRouting, QueueSettings};
 pub use queue_view::{QueueCounts, WorkRow};

@@ -275,7 +275,7 @@ pub(crate) async fn reply_in(
         Some(mail) => queue(tx, ticket, &stored, mail, now).await?,
         None => None,
     };
-    let mut all = [events, &updated.sla_events].concat();
+    let mut all = [events, &updated.caused_events].concat();
     let queued = queued.map(|(m, e)| {
         all.push(e);
         m

@@ -53,7 +53,7 @@ impl Store {
             let updated =
                 ticket::update_in(&mut tx, &after, before.version, &changed, None).await?;
             events.extend(changed);
-            events.extend(updated.sla_events);
+            events.extend(updated.caused_events);
         }
         event::append_all(&mut tx, &events, None).await?;
         tx.commit().await?;

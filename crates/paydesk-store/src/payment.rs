@@ -11,7 +11,7 @@ use crate::error::StoreError;
 use crate::sql::{Engine, Tx};
 use crate::ticket::TicketRecord;
 use crate::webhook_event::{self, NewWebhookEvent};
-use crate::{Store, args, event, message, payment_object, sla_clock, ticket};
+use crate::{Store, args, event, message, payment_link, payment_object, sla_clock, ticket};
 use paydesk_domain::Actor;
 use paydesk_domain::event::NewEvent;
 use paydesk_domain::message::NewMessage;
@@ -207,6 +207,43 @@ impl PaymentWork {
                 })
             })
             .collect()
+    }
+
+    /// Links the customer's unresolved tickets that name a payment object that just arrived
+    /// (each of `names`: its gateway reference, its order id) and records a
+    /// `payment_linked` event (reason `mention`) per new link. Returns the tickets linked now.
+    pub async fn link_mentioning(
+        &mut self,
+        customer: CustomerId,
+        kind: PaymentObjectKind,
+        object_id: i64,
+        names: &[&str],
+        actor: &Actor,
+        at: Timestamp,
+    ) -> Result<Vec<TicketId>, StoreError> {
+        let mut links = Vec::new();
+        for name in names {
+            for t in self.tickets_mentioning(customer, name).await? {
+                links.push((t.id, kind, object_id, at));
+            }
+        }
+        links.sort_unstable();
+        links.dedup();
+        let inserted = payment_link::insert_links(&mut self.tx, &links).await?;
+        let mut linked = Vec::with_capacity(inserted.len());
+        for (ticket, kind, id) in inserted {
+            self.events.push(payment_link::linked_event(
+                ticket,
+                kind,
+                id,
+                true,
+                payment_link::REASON_MENTION,
+                actor,
+                at,
+            ));
+            linked.push(ticket);
+        }
+        Ok(linked)
     }
 
     /// Links a ticket to a payment object (once: linking again changes nothing).

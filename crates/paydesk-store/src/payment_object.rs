@@ -5,19 +5,21 @@ use crate::error::StoreError;
 use crate::sql::{Row, Tx};
 use crate::{Store, args};
 use paydesk_domain::payment::{
-    Dispute, DisputeId, Money, Payout, PayoutId, Transaction, TransactionId,
+    Dispute, DisputeId, Money, PaymentMethod, Payout, PayoutId, PayoutSchedule, Transaction,
+    TransactionId,
 };
 use paydesk_domain::{CustomerId, TicketId, Timestamp};
 
-const TRANSACTION_COLUMNS: &str = "id, gateway, gateway_ref, kind, status, amount, currency, amount_refunded, \
-     customer_id, order_id, failure_code, failure_message, card_brand, card_last4, created_at, updated_at";
+pub(crate) const TRANSACTION_COLUMNS: &str = "id, gateway, gateway_ref, kind, status, amount, currency, amount_refunded, \
+     customer_id, order_id, failure_code, failure_message, card_brand, card_last4, payment_method, wallet, \
+     created_at, updated_at";
 
 pub(crate) const DISPUTE_COLUMNS: &str = "id, gateway, gateway_ref, transaction_id, transaction_ref, customer_id, ticket_id, \
      network, reason, network_reason_code, stage, status, amount, currency, due_at, funds_withdrawn_at, \
      funds_reinstated_at, created_at, updated_at";
 
-const PAYOUT_COLUMNS: &str = "id, gateway, gateway_ref, customer_id, amount, currency, status, failure_code, \
-     failure_message, arrival_at, created_at, updated_at";
+pub(crate) const PAYOUT_COLUMNS: &str = "id, gateway, gateway_ref, customer_id, amount, currency, status, failure_code, \
+     failure_message, arrival_at, schedule, held, created_at, updated_at";
 
 fn money(row: &Row) -> Result<Money, StoreError> {
     Ok(Money {
@@ -30,7 +32,7 @@ fn time(row: &Row, col: &str) -> Result<Option<Timestamp>, StoreError> {
     Ok(row.opt_i64(col)?.map(Timestamp))
 }
 
-fn transaction_from(row: &Row) -> Result<Transaction, StoreError> {
+pub(crate) fn transaction_from(row: &Row) -> Result<Transaction, StoreError> {
     Ok(Transaction {
         id: TransactionId(row.i64("id")?),
         gateway: row.text("gateway")?,
@@ -45,6 +47,12 @@ fn transaction_from(row: &Row) -> Result<Transaction, StoreError> {
         failure_message: row.opt_text("failure_message")?,
         card_brand: row.opt_text("card_brand")?,
         card_last4: row.opt_text("card_last4")?,
+        method: row
+            .opt_text("payment_method")?
+            .map(|m| m.parse())
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("payment_method: {e}")))?,
+        wallet: row.opt_text("wallet")?,
         created_at: Timestamp(row.i64("created_at")?),
         updated_at: Timestamp(row.i64("updated_at")?),
     })
@@ -73,7 +81,7 @@ pub(crate) fn dispute_from(row: &Row) -> Result<Dispute, StoreError> {
     })
 }
 
-fn payout_from(row: &Row) -> Result<Payout, StoreError> {
+pub(crate) fn payout_from(row: &Row) -> Result<Payout, StoreError> {
     Ok(Payout {
         id: PayoutId(row.i64("id")?),
         gateway: row.text("gateway")?,
@@ -84,6 +92,12 @@ fn payout_from(row: &Row) -> Result<Payout, StoreError> {
         failure_code: row.opt_text("failure_code")?,
         failure_message: row.opt_text("failure_message")?,
         arrival_at: time(row, "arrival_at")?,
+        schedule: row
+            .opt_text("schedule")?
+            .map(|m| m.parse())
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("schedule: {e}")))?,
+        is_held: row.i64("held")? != 0,
         created_at: Timestamp(row.i64("created_at")?),
         updated_at: Timestamp(row.i64("updated_at")?),
     })
@@ -193,12 +207,15 @@ pub(crate) async fn save_transaction(
         t.card_last4.as_deref(),
         t.created_at.0,
         t.updated_at.0,
+        t.method.map(PaymentMethod::as_str),
+        t.wallet.as_deref(),
     ];
     let id = if t.id.0 == 0 {
         tx.insert_id(
             "INSERT INTO transactions (gateway, gateway_ref, kind, status, amount, currency, amount_refunded, \
-             customer_id, order_id, failure_code, failure_message, card_brand, card_last4, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+             customer_id, order_id, failure_code, failure_message, card_brand, card_last4, created_at, updated_at, \
+             payment_method, wallet) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
             &values,
         )
         .await?
@@ -208,8 +225,8 @@ pub(crate) async fn save_transaction(
         tx.exec(
             "UPDATE transactions SET gateway = $1, gateway_ref = $2, kind = $3, status = $4, amount = $5, \
              currency = $6, amount_refunded = $7, customer_id = $8, order_id = $9, failure_code = $10, \
-             failure_message = $11, card_brand = $12, card_last4 = $13, created_at = $14, updated_at = $15 \
-             WHERE id = $16",
+             failure_message = $11, card_brand = $12, card_last4 = $13, created_at = $14, updated_at = $15, \
+             payment_method = $16, wallet = $17 WHERE id = $18",
             &values,
         )
         .await?;
@@ -285,12 +302,14 @@ pub(crate) async fn save_payout(tx: &mut Tx, p: &Payout) -> Result<Payout, Store
         p.arrival_at.map(|t| t.0),
         p.created_at.0,
         p.updated_at.0,
+        p.schedule.map(PayoutSchedule::as_str),
+        i64::from(p.is_held),
     ];
     let id = if p.id.0 == 0 {
         tx.insert_id(
             "INSERT INTO payouts (gateway, gateway_ref, customer_id, amount, currency, status, failure_code, \
-             failure_message, arrival_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             failure_message, arrival_at, created_at, updated_at, schedule, held) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             &values,
         )
         .await?
@@ -300,7 +319,7 @@ pub(crate) async fn save_payout(tx: &mut Tx, p: &Payout) -> Result<Payout, Store
         tx.exec(
             "UPDATE payouts SET gateway = $1, gateway_ref = $2, customer_id = $3, amount = $4, currency = $5, \
              status = $6, failure_code = $7, failure_message = $8, arrival_at = $9, created_at = $10, \
-             updated_at = $11 WHERE id = $12",
+             updated_at = $11, schedule = $12, held = $13 WHERE id = $14",
             &values,
         )
         .await?;

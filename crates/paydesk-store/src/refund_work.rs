@@ -275,7 +275,7 @@ impl PaymentWork {
         let updated =
             ticket::update_in(&mut self.tx, &next, current.version, &all, Some(&message)).await?;
         self.events.extend(all);
-        self.events.extend(updated.sla_events);
+        self.events.extend(updated.caused_events);
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! versioned updates, single reads.
 
 use crate::error::StoreError;
+use crate::payment_link::{self, Mentions};
 use crate::sla_clock::{self, Urgency};
 use crate::sql::{Row, Tx};
 use crate::{Store, args, event, message, search, sla_config, ticket_insert};
@@ -157,30 +158,40 @@ pub(crate) async fn update_in(
     )
     .await?;
     insert_tags(tx, ticket.id, &ticket.tags).await?;
-    if events
+    let subject_changed = events
         .iter()
-        .any(|e| e.data.get("field").and_then(|f| f.as_str()) == Some("subject"))
-    {
+        .any(|e| e.data.get("field").and_then(|f| f.as_str()) == Some("subject"));
+    if subject_changed {
         search::index(tx, ticket.id, &ticket.subject).await?;
     }
     let stored = match message {
         Some(m) => Some(message::insert(tx, ticket.id, m).await?),
         None => None,
     };
-    let sla_events = keep_clocks(tx, ticket, events, message).await?;
+    let texts = message
+        .map(|m| m.body.as_str())
+        .into_iter()
+        .chain(subject_changed.then_some(ticket.subject.as_str()));
+    let mut caused_events = match Mentions::of(ticket.id, texts, events.first(), ticket.updated_at)
+    {
+        Some(m) => payment_link::link_mentions(tx, &[m]).await?,
+        None => vec![],
+    };
+    caused_events.extend(keep_clocks(tx, ticket, events, message).await?);
     Ok(Updated {
         message: stored,
-        sla_events,
+        caused_events,
     })
 }
 
-/// What [`update_in`] stored: the new message, and the SLA events the change caused, for
-/// the caller to append after its own (see [`crate::sla_clock`]).
+/// What [`update_in`] stored: the new message, and the events the change caused (payment
+/// links its words made, see [`crate::payment_link`]; SLA clock events, see
+/// [`crate::sla_clock`]), for the caller to append after its own.
 #[derive(Debug)]
-#[must_use = "the SLA events must be appended with the change"]
+#[must_use = "the events the change caused must be appended with it"]
 pub(crate) struct Updated {
     pub message: Option<Message>,
-    pub sla_events: Vec<NewEvent>,
+    pub caused_events: Vec<NewEvent>,
 }
 
 /// Moves the ticket's clocks after a change and updates its urgency columns when they moved.
@@ -290,7 +301,7 @@ impl Store {
     ) -> Result<Option<Message>, StoreError> {
         let mut tx = self.write().await?;
         let updated = update_in(&mut tx, ticket, expected_version, events, message).await?;
-        let all = [events, &updated.sla_events].concat();
+        let all = [events, &updated.caused_events].concat();
         event::append_all(&mut tx, &all, None).await?;
         tx.commit().await?;
         Ok(updated.message)

@@ -12,6 +12,7 @@
 //! the commit.
 
 use crate::error::StoreError;
+use crate::payment_link::{self, Mentions};
 use crate::sql::{Engine, Tx, Value, value_rows};
 use crate::ticket::{IdempotencyKey, TicketRecord};
 use crate::{args, event, message, sla_clock, sla_config};
@@ -152,6 +153,7 @@ pub(crate) async fn insert_all(
             })
         })
         .collect();
+    link_payments(tx, &ids, records, &mut events).await?;
     start_clocks(tx, &ids, records, &mut events).await?;
     // Last: on PostgreSQL appending takes the audit chain's lock until commit.
     event::append_all(tx, &events, None).await?;
@@ -163,6 +165,29 @@ pub(crate) async fn insert_all(
             ..r.ticket.clone()
         })
         .collect())
+}
+
+/// Links the new tickets to the payment objects their subjects and messages name (see
+/// [`crate::payment_link`]) and adds the events.
+async fn link_payments(
+    tx: &mut Tx,
+    ids: &[i64],
+    records: &[(&TicketRecord, Option<&IdempotencyKey>)],
+    events: &mut Vec<NewEvent>,
+) -> Result<(), StoreError> {
+    let mentions: Vec<Mentions> = ids
+        .iter()
+        .zip(records)
+        .filter_map(|(id, (r, _))| {
+            let texts = std::iter::once(r.ticket.subject.as_str())
+                .chain(r.messages.iter().map(|m| m.body.as_str()));
+            // Like the SLA clocks: at the ticket's last activity, after its history.
+            let at = r.ticket.updated_at.max(r.ticket.created_at);
+            Mentions::of(TicketId(*id), texts, r.events.first(), at)
+        })
+        .collect();
+    events.extend(payment_link::link_mentions(tx, &mentions).await?);
+    Ok(())
 }
 
 /// Starts the new tickets' SLA clocks (see [`crate::sla_clock`]) and adds their events.

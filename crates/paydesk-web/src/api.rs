@@ -12,7 +12,9 @@ pub mod incident_dto;
 pub mod incidents;
 pub mod mail;
 pub mod openapi;
+pub mod payment_dto;
 pub mod payment_health;
+pub mod payments;
 pub mod privacy;
 pub mod queues;
 pub mod refund_dto;
@@ -46,6 +48,7 @@ pub fn routes() -> Router<App> {
         .merge(queues::routes())
         .merge(work::routes())
         .merge(agents::routes())
+        .merge(payments::routes())
         .merge(incidents::routes())
         .merge(payment_health::routes())
         .merge(refunds::routes())

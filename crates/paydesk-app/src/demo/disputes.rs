@@ -113,6 +113,8 @@ pub(super) async fn set_up(app: &App) -> Result<usize, AppError> {
                 failure_message: None,
                 card_brand: Some("visa".into()),
                 card_last4: Some(format!("{:04}", 1_000 + (n * 37) % 9_000)),
+                method: Some(paydesk_domain::payment::PaymentMethod::Card),
+                wallet: None,
                 created_at: paid,
                 updated_at: paid,
             })

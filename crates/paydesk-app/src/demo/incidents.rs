@@ -113,6 +113,8 @@ async fn refused_charge(
         failure_message: Some("Issuer or switch inoperative".into()),
         card_brand: Some(if n % 2 == 0 { "visa" } else { "mastercard" }.into()),
         card_last4: None,
+        method: Some(paydesk_domain::payment::PaymentMethod::Card),
+        wallet: None,
         created_at: at,
         updated_at: at,
     })

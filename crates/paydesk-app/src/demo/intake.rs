@@ -130,7 +130,8 @@ fn tags(
     tags.into_iter().map(str::to_string).collect()
 }
 
-/// One ticket arriving at `arrival`, lived until `end`; with how many texts were redacted.
+/// One ticket arriving at `arrival`, lived until `end`; with how many texts were redacted,
+/// and what it talks about (for the payments it names, see [`super::payments`]).
 pub(super) fn ticket(
     rng: &mut SmallRng,
     desk: &Desk,
@@ -138,7 +139,7 @@ pub(super) fn ticket(
     library: &Library,
     arrival: &Arrival,
     end: Timestamp,
-) -> Result<(TicketRecord, usize), AppError> {
+) -> Result<(TicketRecord, usize, Topic), AppError> {
     let line = weighted(rng, &LINES).unwrap_or(BusinessLine::Buyer);
     let missing = || AppError::invalid("demo", "the generated desk is incomplete");
     let person = crowd.pick(rng, line).ok_or_else(missing)?;
@@ -231,5 +232,12 @@ pub(super) fn ticket(
         is_campaign: arrival.campaign.is_some(),
     };
     live(rng, &mut life, &scene, &mut facts)?;
-    Ok(life.finish())
+    let (record, redacted) = life.finish();
+    Ok((record, redacted, Topic { category, facts }))
+}
+
+/// What a ticket talks about: its category and the facts its texts were filled with.
+pub(super) struct Topic {
+    pub category: &'static str,
+    pub facts: Facts,
 }

@@ -17,6 +17,21 @@ pub(super) enum Currency {
 }
 
 impl Currency {
+    /// The ISO 4217 code.
+    pub(super) fn code(self) -> &'static str {
+        match self {
+            Self::Usd => "USD",
+            Self::Cad => "CAD",
+            Self::Gbp => "GBP",
+            Self::Eur => "EUR",
+            Self::Php => "PHP",
+            Self::Mxn => "MXN",
+            Self::Cop => "COP",
+            Self::Brl => "BRL",
+            Self::Idr => "IDR",
+        }
+    }
+
     /// Units of this currency per US dollar (rounded; demo data only).
     fn per_usd(self) -> f64 {
         match self {

@@ -40,7 +40,7 @@ pub(crate) struct CsvTickets {
     width: usize,
 }
 
-fn reader(path: &Path) -> Result<csv::Reader<File>, FileError> {
+pub(super) fn reader(path: &Path) -> Result<csv::Reader<File>, FileError> {
     let file = File::open(path).map_err(|e| FileError::io(path, e))?;
     Ok(csv::ReaderBuilder::new()
         .has_headers(true)
@@ -48,7 +48,7 @@ fn reader(path: &Path) -> Result<csv::Reader<File>, FileError> {
         .from_reader(file))
 }
 
-fn read_error(path: &Path, e: csv::Error) -> FileError {
+pub(super) fn read_error(path: &Path, e: csv::Error) -> FileError {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => FileError::io(path, e),
         other => FileError::Format(format!("{}: {other:?}", path.display())),
@@ -59,22 +59,15 @@ impl CsvTickets {
     /// Opens `path` and checks its header. Errors: [`FileError::Io`]; [`FileError::Columns`]
     /// for unknown, repeated or missing columns.
     pub(crate) fn open(path: &Path) -> Result<Self, FileError> {
-        let mut reader = reader(path)?;
-        let header = reader.byte_headers().map_err(|e| read_error(path, e))?;
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
-                    .trim_start_matches('\u{feff}')
-                    .trim()
-                    .to_ascii_lowercase()
-            })
-            .collect();
-        let index = check_header(&names)?;
+        let CheckedCsv {
+            reader,
+            index,
+            width,
+        } = open_checked(path, COLUMNS, REQUIRED)?;
         Ok(Self {
             reader,
             index,
-            width: names.len(),
+            width,
         })
     }
 
@@ -203,13 +196,51 @@ impl CsvTickets {
     }
 }
 
-/// For each of [`COLUMNS`], where it is in the header; refuses unknown, repeated and
-/// missing columns.
-fn check_header(names: &[String]) -> Result<Vec<Option<usize>>, FileError> {
+/// A CSV file whose header was checked.
+pub(super) struct CheckedCsv {
+    pub reader: csv::Reader<File>,
+    /// For each of the expected columns, its index in the file's rows.
+    pub index: Vec<Option<usize>>,
+    /// How many fields the header has.
+    pub width: usize,
+}
+
+/// Opens a CSV file and checks its header against `columns` and `required`.
+pub(super) fn open_checked(
+    path: &Path,
+    columns: &[&str],
+    required: &[&str],
+) -> Result<CheckedCsv, FileError> {
+    let mut reader = reader(path)?;
+    let header = reader.byte_headers().map_err(|e| read_error(path, e))?;
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .collect();
+    let index = check_header(&names, columns, required)?;
+    Ok(CheckedCsv {
+        reader,
+        index,
+        width: names.len(),
+    })
+}
+
+/// For each of `columns`, where it is in the header; refuses unknown, repeated and
+/// missing (`required`) columns.
+fn check_header(
+    names: &[String],
+    columns: &[&str],
+    required: &[&str],
+) -> Result<Vec<Option<usize>>, FileError> {
     let unknown: Vec<String> = names
         .iter()
         .enumerate()
-        .filter(|(_, n)| !COLUMNS.contains(&n.as_str()))
+        .filter(|(_, n)| !columns.contains(&n.as_str()))
         .map(|(i, n)| {
             if n.is_empty() {
                 format!("(column {} has no name)", i + 1)
@@ -219,12 +250,12 @@ fn check_header(names: &[String]) -> Result<Vec<Option<usize>>, FileError> {
         })
         .collect();
     if !unknown.is_empty() {
-        let hint = format!("the columns are {}", COLUMNS.join(", "));
+        let hint = format!("the columns are {}", columns.join(", "));
         return Err(columns_error("unknown", &unknown, &hint));
     }
-    let mut index = vec![None; COLUMNS.len()];
+    let mut index = vec![None; columns.len()];
     for (at, name) in names.iter().enumerate() {
-        if let Some(i) = COLUMNS.iter().position(|c| c == name) {
+        if let Some(i) = columns.iter().position(|c| c == name) {
             if index[i].is_some() {
                 return Err(FileError::Columns(format!(
                     "the column '{name}' appears twice"
@@ -233,13 +264,13 @@ fn check_header(names: &[String]) -> Result<Vec<Option<usize>>, FileError> {
             index[i] = Some(at);
         }
     }
-    let missing: Vec<String> = REQUIRED
+    let missing: Vec<String> = required
         .iter()
         .filter(|r| !names.iter().any(|n| n == *r))
         .map(|r| (*r).to_string())
         .collect();
     if !missing.is_empty() {
-        let hint = format!("a CSV import needs at least {}", REQUIRED.join(", "));
+        let hint = format!("a CSV import needs at least {}", required.join(", "));
         return Err(columns_error("missing", &missing, &hint));
     }
     Ok(index)
@@ -255,7 +286,7 @@ fn columns_error(what: &str, names: &[String], hint: &str) -> FileError {
 }
 
 /// The row as a CSV line, as close to the file as the parser allows.
-fn raw_line(record: &csv::ByteRecord) -> String {
+pub(super) fn raw_line(record: &csv::ByteRecord) -> String {
     let mut writer = csv::WriterBuilder::new()
         .flexible(true)
         .terminator(csv::Terminator::Any(b'\n'))
@@ -279,7 +310,12 @@ mod tests {
 
     #[test]
     fn header_in_any_order() {
-        let index = check_header(&names(&["subject", "description", "external_id"])).unwrap();
+        let index = check_header(
+            &names(&["subject", "description", "external_id"]),
+            COLUMNS,
+            REQUIRED,
+        )
+        .unwrap();
         assert_eq!(index[0], Some(2));
         assert_eq!(index[1], Some(0));
         assert_eq!(index[3], None);
@@ -287,25 +323,23 @@ mod tests {
 
     #[test]
     fn header_refuses_unknown_missing_and_repeated_columns() {
-        let e = check_header(&names(&[
-            "external_id",
-            "subject",
-            "description",
-            "assignee",
-        ]))
+        let e = check_header(
+            &names(&["external_id", "subject", "description", "assignee"]),
+            COLUMNS,
+            REQUIRED,
+        )
         .unwrap_err()
         .to_string();
         assert!(e.contains("'assignee'"), "{e}");
-        let e = check_header(&names(&["external_id", "subject"]))
+        let e = check_header(&names(&["external_id", "subject"]), COLUMNS, REQUIRED)
             .unwrap_err()
             .to_string();
         assert!(e.contains("missing column description"), "{e}");
-        let e = check_header(&names(&[
-            "external_id",
-            "subject",
-            "description",
-            "subject",
-        ]))
+        let e = check_header(
+            &names(&["external_id", "subject", "description", "subject"]),
+            COLUMNS,
+            REQUIRED,
+        )
         .unwrap_err()
         .to_string();
         assert!(e.contains("twice"), "{e}");

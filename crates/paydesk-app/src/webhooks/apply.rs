@@ -10,11 +10,11 @@ use crate::error::AppError;
 use crate::tickets::NewTicketInput;
 use paydesk_domain::event::{EventKind, NewEvent};
 use paydesk_domain::message::{Author, NewMessage, Visibility};
-use paydesk_domain::payment::fact::{GatewayEvent, PaymentFact};
+use paydesk_domain::payment::fact::{CustomerHint, GatewayEvent, PaymentFact};
 use paydesk_domain::payment::follow_up::{FollowUp, LinkedTicket, NewCase, follow_up};
 use paydesk_domain::payment::merge::{self, Report};
 use paydesk_domain::payment::notice::{self, Origin};
-use paydesk_domain::payment::{Dispute, PaymentObject, PaymentObjectKind, changes};
+use paydesk_domain::payment::{Dispute, PaymentObject, PaymentObjectKind};
 use paydesk_domain::ticket::{BusinessLine, Channel};
 use paydesk_domain::{Actor, CustomerId, TicketId, Timestamp};
 use paydesk_store::PaymentWork;
@@ -71,14 +71,6 @@ fn origin(event: &GatewayEvent) -> Origin<'_> {
     }
 }
 
-fn recorded_kind(kind: PaymentObjectKind) -> EventKind {
-    match kind {
-        PaymentObjectKind::Transaction => EventKind::TransactionRecorded,
-        PaymentObjectKind::Dispute => EventKind::DisputeRecorded,
-        PaymentObjectKind::Payout => EventKind::PayoutRecorded,
-    }
-}
-
 /// The event recording a change to `after` (none when nothing changed).
 fn object_event(
     ctx: &Context,
@@ -87,30 +79,9 @@ fn object_event(
     after: &PaymentObject,
     ticket: Option<TicketId>,
 ) -> Option<NewEvent> {
-    let changed: Vec<_> = match before {
-        Some(b) => changes(b, after).iter().map(|c| c.to_data()).collect(),
-        None => vec![],
-    };
-    if before.is_some() && changed.is_empty() {
-        return None;
-    }
-    let mut e = ctx.event(
-        ticket,
-        recorded_kind(after.kind()),
-        json!({
-            "object_id": after.id(),
-            "gateway": after.gateway(),
-            "gateway_ref": after.gateway_ref(),
-            "created": before.is_none(),
-            "changes": changed,
-            "amount": after.money().amount,
-            "currency": after.money().currency,
-            "webhook_event": event.event_id,
-            "event_type": event.event_type,
-        }),
-    );
-    e.customer_id = after.customer_id();
-    Some(e)
+    let origin = json!({ "webhook_event": event.event_id, "event_type": event.event_type });
+    crate::payments::recorded_event(&ctx.actor, ctx.now, before, after, ticket, origin)
+        .map(|e| e.from_ip(ctx.ip.as_deref()))
 }
 
 /// Links tickets to a payment object, de-duplicated, in id order.
@@ -129,7 +100,7 @@ impl App {
         event: &GatewayEvent,
         ctx: &Context,
     ) -> Result<Option<TicketId>, AppError> {
-        let customer = match_customer(work, event).await?;
+        let customer = match_customer(work, &event.customer).await?;
         let report = Report {
             gateway: &event.gateway,
             customer_id: customer.map(|(id, _)| id),
@@ -159,6 +130,18 @@ impl App {
                         .tickets_mentioning(customer, &after.gateway_ref)
                         .await?;
                     linked = merged(linked, mentioning);
+                    let names: Vec<&str> = std::iter::once(after.gateway_ref.as_str())
+                        .chain(after.order_id.as_deref())
+                        .collect();
+                    work.link_mentioning(
+                        customer,
+                        PaymentObjectKind::Transaction,
+                        after.id.0,
+                        &names,
+                        &ctx.actor,
+                        ctx.now,
+                    )
+                    .await?;
                 }
                 Saved {
                     before: before.map(PaymentObject::Transaction),
@@ -354,17 +337,18 @@ impl App {
     }
 }
 
-/// The customer the event concerns: by platform id first, then by email.
-async fn match_customer(
+/// The customer a payment concerns: by platform id first, then by email. Webhooks,
+/// the loading API and imports all match this way.
+pub(crate) async fn match_customer(
     work: &mut PaymentWork,
-    event: &GatewayEvent,
+    hint: &CustomerHint,
 ) -> Result<Option<(CustomerId, BusinessLine)>, AppError> {
-    for (key, value) in &event.customer.external_ids {
+    for (key, value) in &hint.external_ids {
         if let Some(found) = work.customer_by_external_id(key, value).await? {
             return Ok(Some(found));
         }
     }
-    for email in &event.customer.emails {
+    for email in &hint.emails {
         let Ok(email) = paydesk_domain::customer::normalize_email(email) else {
             continue;
         };

@@ -11,7 +11,9 @@
 //!
 //! Types: `dispute.created|updated|closed|funds_withdrawn|funds_reinstated`,
 //! `transaction.failed|refunded`, `payout.failed`. Statuses, stages and kinds are
-//! paydesk's own labels; times are Unix seconds; amounts are minor units. A customer `id`
+//! paydesk's own labels; times are Unix seconds; amounts are minor units. Transactions may
+//! say `payment_method` (`card`, `wallet`, `bank_transfer`, `other`) and `wallet`; payouts
+//! their `schedule` (`daily`, `weekly`, `monthly`, `manual`). A customer `id`
 //! is matched against the customer's platform id named `<gateway>_customer_id`.
 
 use super::payload::{int, need_int, need_text, text};
@@ -64,6 +66,16 @@ fn label<T: FromStr<Err = paydesk_domain::DomainError>>(
     }
 }
 
+/// An optional label: absent is none, present must be one of the values.
+fn opt_label<T: FromStr<Err = paydesk_domain::DomainError>>(
+    data: &Value,
+    name: &str,
+) -> Result<Option<T>, String> {
+    text(data, &[name])
+        .map(|raw| raw.parse().map_err(|e| format!("data.{name}: {e}")))
+        .transpose()
+}
+
 fn money(data: &Value) -> Result<Money, String> {
     let amount = need_int(data, &["amount"]).map_err(|e| format!("data.{e}"))?;
     Money::new(amount, data_text(data, "currency")?).map_err(|e| format!("data.{e}"))
@@ -112,6 +124,8 @@ pub fn event(
                 failure_message: free_text(text(data, &["failure_message"])),
                 card_brand: label_text(text(data, &["card_brand"])).map(|b| b.to_lowercase()),
                 card_last4: card_last4(text(data, &["card_last4"])),
+                method: opt_label(data, "payment_method")?,
+                wallet: label_text(text(data, &["wallet"])).map(|w| w.to_lowercase()),
             })
         }
         GatewayEventKind::PayoutFailed => PaymentFact::Payout(PayoutFact {
@@ -121,6 +135,7 @@ pub fn event(
             failure_code: label_text(text(data, &["failure_code"])),
             failure_message: free_text(text(data, &["failure_message"])),
             arrival_at: time(data, "arrival_at"),
+            schedule: opt_label(data, "schedule")?,
         }),
         _ => {
             let status: DisputeStatus = label(data, "status", None)?;

@@ -11,7 +11,7 @@ use paydesk_domain::payment::fact::{
 };
 use paydesk_domain::payment::stripe::{
     ACCOUNT_ID_KEY, CUSTOMER_ID_KEY, ChargeState, GATEWAY, charge_status, dispute_stage,
-    dispute_status,
+    dispute_status, payment_method, payout_schedule,
 };
 use paydesk_domain::payment::{
     Money, PayoutStatus, TransactionKind, TransactionStatus, card_last4, check_ref, free_text,
@@ -143,6 +143,14 @@ fn charge(object: &Value, kind: GatewayEventKind) -> Result<TransactionFact, Str
         text(object, &["payment_method_details", "card", name])
             .or_else(|| text(object, &["card", name]))
     };
+    let (method, wallet) = payment_method(
+        text(object, &["payment_method_details", "type"]),
+        text(
+            object,
+            &["payment_method_details", "card", "wallet", "type"],
+        ),
+        object.get("card").is_some_and(Value::is_object),
+    );
     Ok(TransactionFact {
         gateway_ref: object_ref(object)?,
         kind: TransactionKind::Charge,
@@ -158,6 +166,8 @@ fn charge(object: &Value, kind: GatewayEventKind) -> Result<TransactionFact, Str
         // Legacy cards call the brand `type` (`Visa`).
         card_brand: lower(card("brand").or_else(|| card("type"))),
         card_last4: card_last4(card("last4")),
+        method,
+        wallet,
     })
 }
 
@@ -173,5 +183,10 @@ fn payout(object: &Value) -> Result<PayoutFact, String> {
         arrival_at: int(object, &["arrival_date"])
             .or_else(|| int(object, &["date"]))
             .and_then(from_unix_seconds),
+        schedule: payout_schedule(
+            text(object, &["schedule", "interval"])
+                .or_else(|| text(object, &["metadata", "schedule"])),
+            flag(object, &["automatic"]),
+        ),
     })
 }

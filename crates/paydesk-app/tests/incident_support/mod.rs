@@ -127,6 +127,8 @@ pub async fn failed_charge(
             failure_message: Some("Declined".into()),
             card_brand: Some("visa".into()),
             card_last4: Some("4242".into()),
+            method: Some(paydesk_domain::payment::PaymentMethod::Card),
+            wallet: None,
             created_at: when,
             updated_at: when,
         })

@@ -70,7 +70,7 @@ fn parse_business_line(text: &str) -> Result<BusinessLine, String> {
 }
 
 /// `<FILE>.rejected.csv`, beside the file.
-fn default_report(file: &Path) -> PathBuf {
+pub(super) fn default_report(file: &Path) -> PathBuf {
     let mut name = file.as_os_str().to_owned();
     name.push(".rejected.csv");
     PathBuf::from(name)
@@ -160,7 +160,7 @@ pub async fn run(settings: &Settings, args: &TicketsArgs) -> anyhow::Result<()> 
     Ok(())
 }
 
-fn progress_bar(total: u64, is_dry_run: bool) -> ProgressBar {
+pub(super) fn progress_bar(total: u64, is_dry_run: bool) -> ProgressBar {
     let bar = ProgressBar::new(total);
     let verb = if is_dry_run { "checking" } else { "importing" };
     bar.set_style(
@@ -177,7 +177,7 @@ fn progress_bar(total: u64, is_dry_run: bool) -> ProgressBar {
 /// A flag set by the first Ctrl-C: the import stops after the batch in flight, which
 /// commits or not as a whole. A second Ctrl-C stops at once (the open batch is lost, and
 /// the next run imports it).
-fn stop_on_ctrl_c(bar: &ProgressBar) -> Arc<AtomicBool> {
+pub(super) fn stop_on_ctrl_c(bar: &ProgressBar) -> Arc<AtomicBool> {
     let stop = Arc::new(AtomicBool::new(false));
     let (flag, bar) = (stop.clone(), bar.clone());
     tokio::spawn(async move {

@@ -40,6 +40,7 @@ pub fn changes(before: &PaymentObject, after: &PaymentObject) -> Vec<Change> {
             );
             push(&mut out, "failure_code", &b.failure_code, &a.failure_code);
             push(&mut out, "order_id", &b.order_id, &a.order_id);
+            push(&mut out, "method", &b.method, &a.method);
         }
         (PaymentObject::Dispute(b), PaymentObject::Dispute(a)) => {
             push(&mut out, "status", &b.status, &a.status);
@@ -75,6 +76,8 @@ pub fn changes(before: &PaymentObject, after: &PaymentObject) -> Vec<Change> {
             push(&mut out, "status", &b.status, &a.status);
             push(&mut out, "failure_code", &b.failure_code, &a.failure_code);
             push(&mut out, "arrival_at", &b.arrival_at, &a.arrival_at);
+            push(&mut out, "schedule", &b.schedule, &a.schedule);
+            push(&mut out, "is_held", &b.is_held, &a.is_held);
         }
         _ => return Vec::new(),
     }

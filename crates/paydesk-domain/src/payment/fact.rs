@@ -5,7 +5,10 @@
 //!
 //! Every text here has already been redacted by whoever built the fact.
 
-use super::{DisputeStage, DisputeStatus, Money, PayoutStatus, TransactionKind, TransactionStatus};
+use super::{
+    DisputeStage, DisputeStatus, Money, PaymentMethod, PayoutSchedule, PayoutStatus,
+    TransactionKind, TransactionStatus,
+};
 use crate::time::Timestamp;
 
 crate::label_enum!(
@@ -38,6 +41,9 @@ pub struct TransactionFact {
     pub card_brand: Option<String>,
     /// Exactly four digits or nothing (see [`super::card_last4`]).
     pub card_last4: Option<String>,
+    pub method: Option<PaymentMethod>,
+    /// The wallet's name, lower-case, when paid with one.
+    pub wallet: Option<String>,
 }
 
 /// A dispute as one event reports it.
@@ -67,6 +73,8 @@ pub struct PayoutFact {
     pub failure_code: Option<String>,
     pub failure_message: Option<String>,
     pub arrival_at: Option<Timestamp>,
+    /// The schedule the payout was made under, when the gateway says.
+    pub schedule: Option<PayoutSchedule>,
 }
 
 /// The payment object an event is about.

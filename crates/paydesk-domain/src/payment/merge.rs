@@ -60,6 +60,8 @@ pub fn transaction(
             fact.card_last4.as_ref(),
             before.and_then(|b| b.card_last4.as_ref()),
         ),
+        method: fact.method.or(before.and_then(|b| b.method)),
+        wallet: or_keep(fact.wallet.as_ref(), before.and_then(|b| b.wallet.as_ref())),
         created_at: before.map_or(report.now, |b| b.created_at),
         updated_at: report.now,
     }
@@ -138,6 +140,10 @@ pub fn payout(before: Option<&Payout>, fact: &PayoutFact, report: Report<'_>) ->
             before.and_then(|b| b.failure_message.as_ref()),
         ),
         arrival_at: fact.arrival_at.or(before.and_then(|b| b.arrival_at)),
+        schedule: fact.schedule.or(before.and_then(|b| b.schedule)),
+        // A gateway's status says whether the payout is held; a later report that it moved
+        // on (paid, failed, in transit) releases it.
+        is_held: fact.status == super::PayoutStatus::Held,
         created_at: before.map_or(report.now, |b| b.created_at),
         updated_at: report.now,
     }

@@ -3,7 +3,9 @@
 //! these what the values mean.
 
 use super::fact::GatewayEventKind;
-use super::{DisputeStage, DisputeStatus, PayoutStatus, TransactionStatus};
+use super::{
+    DisputeStage, DisputeStatus, PaymentMethod, PayoutSchedule, PayoutStatus, TransactionStatus,
+};
 
 /// The gateway name Stripe's objects are stored under.
 pub const GATEWAY: &str = "stripe";
@@ -109,6 +111,84 @@ pub fn payout_status(status: &str) -> Option<PayoutStatus> {
         "canceled" => PayoutStatus::Canceled,
         _ => return None,
     })
+}
+
+/// Stripe's `payment_method_details.type` values that move money from a bank account.
+const BANK_TYPES: &[&str] = &[
+    "ach_credit_transfer",
+    "ach_debit",
+    "acss_debit",
+    "au_becs_debit",
+    "bacs_debit",
+    "bank_transfer",
+    "customer_balance",
+    "sepa_credit_transfer",
+    "sepa_debit",
+    "sofort",
+    "us_bank_account",
+    "ideal",
+    "bancontact",
+    "eps",
+    "giropay",
+    "p24",
+    "fpx",
+];
+
+/// Stripe's `payment_method_details.type` values that are wallets in their own right.
+const WALLET_TYPES: &[&str] = &[
+    "paypal",
+    "link",
+    "cashapp",
+    "alipay",
+    "wechat_pay",
+    "amazon_pay",
+    "revolut_pay",
+    "mobilepay",
+    "swish",
+    "grabpay",
+    "kakao_pay",
+    "naver_pay",
+];
+
+/// How a charge was paid, from `payment_method_details.type` and, for cards, the card's
+/// `wallet.type` (`apple_pay`, `google_pay`, ...): the method and the wallet's name.
+/// A legacy charge without details but with a card is a card payment.
+#[must_use]
+pub fn payment_method(
+    kind: Option<&str>,
+    card_wallet: Option<&str>,
+    has_card: bool,
+) -> (Option<PaymentMethod>, Option<String>) {
+    let kind = kind.map(str::to_ascii_lowercase);
+    let wallet = card_wallet
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase);
+    match kind.as_deref() {
+        Some("card" | "card_present" | "interac_present") | None if wallet.is_some() => {
+            (Some(PaymentMethod::Wallet), wallet)
+        }
+        Some("card" | "card_present" | "interac_present") => (Some(PaymentMethod::Card), None),
+        Some(k) if WALLET_TYPES.contains(&k) => (Some(PaymentMethod::Wallet), Some(k.to_string())),
+        Some(k) if BANK_TYPES.contains(&k) => (Some(PaymentMethod::BankTransfer), None),
+        Some(_) => (Some(PaymentMethod::Other), None),
+        None if has_card => (Some(PaymentMethod::Card), None),
+        None => (None, None),
+    }
+}
+
+/// A payout's schedule: the interval when the payload names one (`daily`, `weekly`,
+/// `monthly`, `manual`), otherwise manual for a payout Stripe did not make on its own
+/// (`automatic: false`); `None` when nothing says.
+#[must_use]
+pub fn payout_schedule(interval: Option<&str>, automatic: Option<bool>) -> Option<PayoutSchedule> {
+    match interval.map(str::to_ascii_lowercase).as_deref() {
+        Some("daily") => Some(PayoutSchedule::Daily),
+        Some("weekly") => Some(PayoutSchedule::Weekly),
+        Some("monthly") => Some(PayoutSchedule::Monthly),
+        Some("manual") => Some(PayoutSchedule::Manual),
+        _ => (automatic == Some(false)).then_some(PayoutSchedule::Manual),
+    }
 }
 
 #[cfg(test)]
@@ -253,6 +333,49 @@ mod tests {
             }),
             TransactionStatus::Captured
         );
+    }
+
+    #[test]
+    fn payment_methods() {
+        assert_eq!(
+            payment_method(Some("card"), None, true),
+            (Some(PaymentMethod::Card), None)
+        );
+        assert_eq!(
+            payment_method(Some("card"), Some("apple_pay"), true),
+            (Some(PaymentMethod::Wallet), Some("apple_pay".into()))
+        );
+        assert_eq!(
+            payment_method(Some("paypal"), None, false),
+            (Some(PaymentMethod::Wallet), Some("paypal".into()))
+        );
+        assert_eq!(
+            payment_method(Some("sepa_debit"), None, false),
+            (Some(PaymentMethod::BankTransfer), None)
+        );
+        assert_eq!(
+            payment_method(Some("klarna"), None, false),
+            (Some(PaymentMethod::Other), None)
+        );
+        assert_eq!(
+            payment_method(None, None, true),
+            (Some(PaymentMethod::Card), None)
+        );
+        assert_eq!(payment_method(None, None, false), (None, None));
+    }
+
+    #[test]
+    fn payout_schedules() {
+        assert_eq!(
+            payout_schedule(Some("weekly"), Some(true)),
+            Some(PayoutSchedule::Weekly)
+        );
+        assert_eq!(
+            payout_schedule(None, Some(false)),
+            Some(PayoutSchedule::Manual)
+        );
+        assert_eq!(payout_schedule(None, Some(true)), None);
+        assert_eq!(payout_schedule(Some("hourly"), None), None);
     }
 
     #[test]

@@ -75,6 +75,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../migrations/postgres/0010_incidents.sql"),
     },
     Migration {
+        version: 11,
+        name: "transaction_details",
+        sqlite: include_str!("../../migrations/sqlite/0011_transaction_details.sql"),
+        postgres: include_str!("../../migrations/postgres/0011_transaction_details.sql"),
+    },
+    Migration {
         version: 12,
         name: "dispute_work",
         sqlite: include_str!("../../migrations/sqlite/0012_dispute_work.sql"),

@@ -2,8 +2,8 @@
 
 use super::{
     agents, chat, customers, deliveries, dispute_dto as dd, disputes, dto, incident_dto as idto,
-    incidents, mail, payment_health as ph, privacy, queues, refund_dto, refunds, routing_dto as rd,
-    session, sla, tickets, tokens, work,
+    incidents, mail, payment_dto as pd, payment_health as ph, payments, privacy, queues,
+    refund_dto, refunds, routing_dto as rd, session, sla, tickets, tokens, work,
 };
 use crate::error::{Problem, RefusalOut};
 use axum::routing::get;
@@ -32,6 +32,9 @@ use utoipa::OpenApi;
         ph::record, ph::health, ph::check, ph::objectives, ph::set_objectives,
         refunds::create, refunds::ticket_refunds, refunds::list, refunds::get_one, refunds::approve, refunds::reject,
         refunds::policy, refunds::change_policy,
+        payments::load_transactions, payments::list_transactions, payments::get_transaction,
+        payments::load_payouts, payments::list_payouts, payments::get_payout,
+        payments::ticket_payments, payments::link, payments::unlink, payments::activity,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
@@ -53,6 +56,10 @@ use utoipa::OpenApi;
         ph::GatewayHealthOut, ph::HealthOut, ph::CheckOut, ph::ObjectiveOverrideDto, ph::ObjectivesDto,
         RefusalOut, refund_dto::RefundOut, refund_dto::RefundPage, refund_dto::CreateRefund, refund_dto::DecideRefund,
         refund_dto::RefundPolicyOut, refund_dto::RefundPolicyIn,
+        pd::TransactionIn, pd::PayoutIn, pd::TransactionBatch, pd::PayoutBatch, pd::ItemResultOut, pd::BatchOut,
+        pd::TransactionOut, pd::PayoutOut, pd::LinkedDisputeOut, pd::TransactionPage, pd::PayoutPage, pd::LinkedOut,
+        pd::RecentOut, pd::TicketPaymentsOut, pd::PaymentLinkIn, pd::PaymentLinkOut, pd::ActivityTicketOut, pd::ActivityOut,
+        pd::ActivityPageOut,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),

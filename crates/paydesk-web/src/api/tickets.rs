@@ -33,7 +33,7 @@ pub fn routes() -> Router<App> {
         .route("/tickets/{number}/timeline", get(timeline))
 }
 
-fn ticket_id(number: &str) -> Result<TicketId, ApiError> {
+pub(super) fn ticket_id(number: &str) -> Result<TicketId, ApiError> {
     parse_ticket_number(number).ok_or_else(|| ApiError::new("not_found", "ticket not found"))
 }
 

@@ -6,7 +6,7 @@
 )]
 
 use super::*;
-use crate::payment::TransactionId;
+use crate::payment::{PaymentMethod, TransactionId};
 use proptest::prelude::*;
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
@@ -31,6 +31,8 @@ fn charge(amount: i64, refunded: i64, days_ago: i64) -> Transaction {
         failure_message: None,
         card_brand: Some("visa".into()),
         card_last4: Some("4242".into()),
+        method: Some(PaymentMethod::Card),
+        wallet: None,
         created_at: NOW.plus_millis(-days_ago * DAY),
         updated_at: NOW,
     }
