@@ -65,11 +65,6 @@ impl PaymentWork {
         ticket::load(&mut self.tx, id).await
     }
 
-    /// The refund. Errors: [`StoreError::NotFound`].
-    pub async fn refund(&mut self, id: RefundId) -> Result<RefundRecord, StoreError> {
-        load(&mut self.tx, id).await
-    }
-
     /// The refund made with this idempotency key, if any (committed by others before this
     /// work began or, on PostgreSQL, before its last lock was taken).
     pub async fn refund_by_key(&mut self, key: &str) -> Result<Option<RefundRecord>, StoreError> {
@@ -112,20 +107,27 @@ impl PaymentWork {
         Ok(false)
     }
 
-    /// What refunds of the transaction that may still pay (waiting, approved, executing)
-    /// hold on it, in minor units, leaving `except` out.
+    /// What refunds of the transaction that may still pay (those whose state
+    /// [holds its amount](RefundState::holds_amount)) hold on it, in minor units, leaving
+    /// `except` out.
     pub async fn held_by_refunds(
         &mut self,
         id: TransactionId,
         except: Option<RefundId>,
     ) -> Result<i64, StoreError> {
+        let holding: Vec<String> = RefundState::ALL
+            .iter()
+            .filter(|s| s.holds_amount())
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        let sql = format!(
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS held FROM refunds \
+             WHERE transaction_id = $1 AND id <> $2 AND state IN ({})",
+            holding.join(", ")
+        );
         let row = self
             .tx
-            .row(
-                "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS held FROM refunds \
-                 WHERE transaction_id = $1 AND id <> $2 AND state IN ('pending_approval', 'approved', 'executing')",
-                &args![id.0, except.map_or(0, |r| r.0)],
-            )
+            .row(&sql, &args![id.0, except.map_or(0, |r| r.0)])
             .await?;
         row.map_or(Ok(0), |r| r.i64("held"))
     }
