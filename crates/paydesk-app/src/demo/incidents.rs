@@ -111,7 +111,14 @@ async fn refused_charge(
         order_id: Some(format!("ord_demo_{n}")),
         failure_code: Some("issuer_unavailable".into()),
         failure_message: Some("Issuer or switch inoperative".into()),
-        card_brand: Some(if n % 2 == 0 { "visa" } else { "mastercard" }.into()),
+        card_brand: Some(
+            if n.is_multiple_of(2) {
+                "visa"
+            } else {
+                "mastercard"
+            }
+            .into(),
+        ),
         card_last4: None,
         method: Some(paydesk_domain::payment::PaymentMethod::Card),
         wallet: None,
@@ -371,7 +378,7 @@ pub(super) async fn payment_traffic(
                 let roll: f64 = rng.random();
                 let result = if degraded {
                     degraded_seen += 1;
-                    if degraded_seen % 4 == 0 {
+                    if degraded_seen.is_multiple_of(4) {
                         AttemptResult::Decline
                     } else {
                         AttemptResult::Success
