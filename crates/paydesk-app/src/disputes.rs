@@ -14,9 +14,9 @@ use crate::tickets::{redacted, redacted_attachments};
 use crate::{App, Caller};
 use paydesk_domain::event::{EventKind, NewEvent};
 use paydesk_domain::message::AttachmentMeta;
-use paydesk_domain::payment::dispute_case::{self, ChecklistLine, ExplainedReason, Move, Outcome};
+use paydesk_domain::payment::dispute_case::{self, ChecklistLine, ExplainedReason, Move};
 use paydesk_domain::payment::reason_code::Evidence;
-use paydesk_domain::payment::{DisputeId, Transaction};
+use paydesk_domain::payment::{Dispute, DisputeId, Transaction};
 use paydesk_domain::policy::{Action, Principal};
 use paydesk_domain::sla::{Metric, SlaClock};
 use paydesk_domain::{TicketId, UserId};
@@ -335,7 +335,7 @@ impl App {
         caller: &Caller,
         id: DisputeId,
     ) -> Result<DisputeView, AppError> {
-        self.move_dispute(caller, id, Move::Submit, None).await
+        self.move_dispute(caller, id, |_| Move::Submit, None).await
     }
 
     /// The desk accepts the chargeback: the disputed amount is lost.
@@ -344,7 +344,7 @@ impl App {
         caller: &Caller,
         id: DisputeId,
     ) -> Result<DisputeView, AppError> {
-        self.move_dispute(caller, id, Move::Accept, None).await
+        self.move_dispute(caller, id, |_| Move::Accept, None).await
     }
 
     /// Records the network's decision with the amounts won and lost.
@@ -355,27 +355,29 @@ impl App {
         input: OutcomeInput,
         note: Option<String>,
     ) -> Result<DisputeView, AppError> {
-        caller.require(Action::DisputeWork)?;
-        let record = self.visible_dispute(caller, id).await?;
-        let o: Outcome = dispute_case::outcome(
-            &record.dispute,
-            input.won,
-            input.amount_won,
-            input.amount_lost,
-        );
-        self.move_dispute(caller, id, Move::Outcome(o), note).await
+        let decide = |d: &Dispute| -> Move {
+            Move::Outcome(dispute_case::outcome(
+                d,
+                input.won,
+                input.amount_won,
+                input.amount_lost,
+            ))
+        };
+        self.move_dispute(caller, id, decide, note).await
     }
 
+    /// Makes the move `decide` picks for the dispute as it is read now.
     async fn move_dispute(
         &self,
         caller: &Caller,
         id: DisputeId,
-        m: Move,
+        decide: impl FnOnce(&Dispute) -> Move,
         note: Option<String>,
     ) -> Result<DisputeView, AppError> {
         caller.require(Action::DisputeWork)?;
         let record = self.visible_dispute(caller, id).await?;
         let d = &record.dispute;
+        let m = decide(d);
         let (to, outcome) = dispute_case::apply(d, m)?;
         let (actor, now) = (caller.actor(), self.now());
         let mut events = Vec::new();
