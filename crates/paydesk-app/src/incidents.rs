@@ -410,7 +410,7 @@ impl App {
     }
 
     /// Resolves an incident being worked: status resolved, its end set (now, unless it
-    /// has one). With `solve_tickets`, `message` goes to every linked unresolved ticket as
+    /// has one; never before its start). With `solve_tickets`, `message` goes to every linked unresolved ticket as
     /// a public reply that also solves it (delivered by a job, once per ticket); without,
     /// a message is kept on the timeline only.
     ///
@@ -441,7 +441,15 @@ impl App {
         }
         let mut next = current.clone();
         next.status = IncidentStatus::Resolved;
-        next.scope.ended_at = Some(current.scope.ended_at.unwrap_or(now));
+        // An incident declared ahead of its start (planned work) and resolved early ends
+        // at its start, never before it.
+        next.scope.ended_at = Some(
+            current
+                .scope
+                .ended_at
+                .unwrap_or(now)
+                .max(current.scope.started_at),
+        );
         next.updated_at = now;
         next.closed_at = Some(now);
         let update = message.map(|body| NewUpdate {

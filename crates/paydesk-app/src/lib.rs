@@ -13,16 +13,19 @@ pub mod demo;
 pub mod disputes;
 pub mod error;
 pub mod incidents;
+pub mod overview;
 pub mod password;
 pub mod payment_health;
 pub mod privacy;
 pub mod refunds;
 pub mod retention;
+pub mod roster;
 pub mod routing;
 pub mod settings;
 pub mod sla;
 pub mod tickets;
 pub mod users;
+pub mod vendors;
 
 // Intake channels.
 pub mod chat;

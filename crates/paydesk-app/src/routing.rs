@@ -10,6 +10,7 @@ mod agents;
 mod auto;
 mod placement;
 mod queues;
+mod views;
 mod work;
 
 pub use agents::AgentInput;

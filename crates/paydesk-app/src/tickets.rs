@@ -2,6 +2,7 @@
 
 mod change;
 mod input;
+mod names;
 mod read;
 
 pub use input::{NewTicketInput, TicketChange};

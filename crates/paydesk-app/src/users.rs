@@ -65,3 +65,11 @@ impl App {
         Ok(user)
     }
 }
+
+impl App {
+    /// Every staff user, by id. Errors: [`AppError::Forbidden`] without `user_manage`.
+    pub async fn users(&self, caller: &Caller) -> Result<Vec<User>, AppError> {
+        caller.require(Action::UserManage)?;
+        Ok(self.store.users().await?)
+    }
+}

@@ -506,8 +506,24 @@ async fn resolving_solves_the_linked_tickets_with_the_message(store: Store) {
     assert!(open.items.is_empty());
 }
 
+async fn an_incident_resolved_before_its_start_ends_at_its_start(store: Store) {
+    let (app, _clock) = app(store);
+    let lead = person(&app, "lena@desk.test", Role::Lead).await;
+    let mut planned = declare_input(None);
+    planned.title = "Planned gateway maintenance".into();
+    planned.scope.started_at = Some(at(120));
+    let (declared, _) = app.declare_incident(&lead, planned).await.unwrap();
+    let (resolved, _) = app
+        .resolve_incident(&lead, declared.id, None, false)
+        .await
+        .unwrap();
+    assert_eq!(resolved.scope.ended_at, Some(at(120)));
+    assert!(resolved.scope.ended_at >= Some(resolved.scope.started_at));
+}
+
 on_both_engines!(
     declaring_links_matching_tickets_and_no_others,
     a_public_update_reaches_each_ticket_exactly_once,
     resolving_solves_the_linked_tickets_with_the_message,
+    an_incident_resolved_before_its_start_ends_at_its_start,
 );

@@ -29,6 +29,7 @@ mod mail;
 mod message;
 mod outbound_mail;
 mod overflow;
+mod overview;
 mod payment;
 mod payment_health;
 pub mod payment_link;
@@ -41,6 +42,7 @@ mod refund;
 mod refund_policy;
 mod refund_work;
 pub mod retention;
+mod saved_view;
 mod search;
 mod secret;
 pub mod sla;
@@ -53,6 +55,7 @@ mod ticket_insert;
 mod ticket_list;
 mod timer;
 mod webhook_event;
+mod work_search;
 
 pub use access::{
     ApiToken, FAILURES_READ_LIMIT, NewApiToken, NewSession, Session, TOKEN_USE_RESOLUTION_MS,
@@ -76,6 +79,9 @@ pub use mail::{KeptMail, MailDirection};
 pub use message::author_columns;
 pub use outbound_mail::{MAIL_JOB, MailStatus, NewOutboundMail, OutboundMail, REFERENCES_CAP};
 pub use overflow::OVERFLOW_BATCH;
+pub use overview::{
+    AGE_BUCKETS, Overview, OverviewFilter, OverviewRow, Tally, VOLUME_DAYS, VendorChoice,
+};
 pub use page::{Page, PageRequest};
 pub use payment::PaymentWork;
 pub use payment_health::{HealthTallies, MinuteKey, StoredObjective};
@@ -86,6 +92,7 @@ pub use queue_view::{QueueCounts, WorkRow};
 pub use refund::{RefundFilter, RefundRecord};
 pub use refund_policy::StoredRefundPolicy;
 pub use refund_work::{NewRefund, RefundDecision, RefundResult};
+pub use saved_view::SavedView;
 pub use sla::{SLA_REAPPLY_JOB, SlaSetting, StoredCalendar, StoredPolicy};
 pub use sla_clock::NO_DUE;
 pub use sla_config::SlaConfig;

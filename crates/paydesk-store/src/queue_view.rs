@@ -14,6 +14,7 @@ use crate::sql::{Row, Value};
 use crate::ticket::{TICKET_COLUMNS, ticket_from_row};
 use crate::ticket_list::tags_of;
 use crate::{Store, args};
+use paydesk_domain::customer::Tier;
 use paydesk_domain::routing::SlaStanding;
 use paydesk_domain::ticket::{BusinessLine, Priority, Status, Ticket};
 use paydesk_domain::{QueueId, TicketId, Timestamp, UserId, VendorId};
@@ -32,13 +33,16 @@ pub struct WorkRow {
     pub queue_id: Option<QueueId>,
     pub assignee_id: Option<UserId>,
     pub created_at: Timestamp,
+    /// The customer's tier, when the ticket has a customer.
+    pub customer_tier: Option<Tier>,
     /// When the earliest running SLA clock is due; `None` when none runs.
     pub sla_due_at: Option<Timestamp>,
     pub sla: SlaStanding,
 }
 
-const WORK_COLUMNS: &str = "id, subject, status, priority, business_line, category, language, queue_id, \
-     assignee_id, created_at, sla_due_at, priority_rank, sla_breached, sla_at_risk";
+pub(crate) const WORK_COLUMNS: &str = "id, subject, status, priority, business_line, category, language, queue_id, \
+     assignee_id, created_at, sla_due_at, priority_rank, sla_breached, sla_at_risk, \
+     (SELECT c.tier FROM customers c WHERE c.id = tickets.customer_id) AS customer_tier";
 
 /// What urgency order a row has: `(sla_due_at, priority_rank, id)`.
 type Position = [i64; 3];
@@ -58,6 +62,13 @@ fn work_from(row: &Row) -> Result<(WorkRow, Position), StoreError> {
         queue_id: row.opt_i64("queue_id")?.map(QueueId),
         assignee_id: row.opt_i64("assignee_id")?.map(UserId),
         created_at: Timestamp(row.i64("created_at")?),
+        customer_tier: row
+            .opt_text("customer_tier")?
+            .map(|t| t.parse())
+            .transpose()
+            .map_err(|e: paydesk_domain::DomainError| {
+                StoreError::Corrupt(format!("customer_tier: {e}"))
+            })?,
         sla_due_at: (due != paydesk_domain::sla::NO_DUE).then_some(Timestamp(due)),
         sla: SlaStanding::of(
             due,
@@ -66,6 +77,22 @@ fn work_from(row: &Row) -> Result<(WorkRow, Position), StoreError> {
         ),
     };
     Ok((item, [due, rank, id]))
+}
+
+/// One page of work rows from a query that read up to `limit + 1` rows in urgency order;
+/// the extra row, if any, says that a next page exists.
+pub(crate) fn work_rows_page(rows: &[Row], limit: usize) -> Result<Page<WorkRow>, StoreError> {
+    let mut items = rows.iter().map(work_from).collect::<Result<Vec<_>, _>>()?;
+    let next_cursor = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|(_, p)| encode_cursor(p))
+    } else {
+        None
+    };
+    Ok(Page {
+        items: items.into_iter().map(|(w, _)| w).collect(),
+        next_cursor,
+    })
 }
 
 /// A queue's unsolved tickets: the predicate of `tickets_queue_urgency`.
@@ -129,17 +156,7 @@ impl Store {
         let (sql, values) = work_query(filter, key, vendor, page)?;
         let mut tx = self.read().await?;
         let rows = tx.rows(&sql, &values).await?;
-        let mut items = rows.iter().map(work_from).collect::<Result<Vec<_>, _>>()?;
-        let next_cursor = if items.len() > page.limit {
-            items.truncate(page.limit);
-            items.last().map(|(_, p)| encode_cursor(p))
-        } else {
-            None
-        };
-        Ok(Page {
-            items: items.into_iter().map(|(w, _)| w).collect(),
-            next_cursor,
-        })
+        work_rows_page(&rows, page.limit)
     }
 
     /// The engine's plan for a page of a queue view (`EXPLAIN QUERY PLAN` on SQLite,

@@ -1,7 +1,7 @@
 //! Staff users, vendors and queues: the people and places work is routed to.
 
 use crate::error::StoreError;
-use crate::sql::Row;
+use crate::sql::{Row, Value, placeholders};
 use crate::{Store, args};
 use paydesk_domain::role::Role;
 use paydesk_domain::ticket::BusinessLine;
@@ -129,6 +129,25 @@ impl Store {
         tx.rows(&sql, &[]).await?.iter().map(user_from).collect()
     }
 
+    /// The names of the users with these ids, by id; unknown ids are left out. One query
+    /// however many ids, for pages that name many people (a ticket's authors and actors).
+    pub async fn user_names(&self, ids: &[UserId]) -> Result<Vec<(UserId, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut tx = self.read().await?;
+        let sql = format!(
+            "SELECT id, name FROM users WHERE id IN ({}) ORDER BY id",
+            placeholders(1, ids.len())
+        );
+        let values: Vec<Value> = ids.iter().map(|u| u.0.into()).collect();
+        tx.rows(&sql, &values)
+            .await?
+            .iter()
+            .map(|r| Ok((UserId(r.i64("id")?), r.text("name")?)))
+            .collect()
+    }
+
     /// Creates a vendor. Errors: [`StoreError::Duplicate`] when the name is taken.
     pub async fn insert_vendor(&self, name: &str, at: Timestamp) -> Result<Vendor, StoreError> {
         let mut tx = self.write().await?;
@@ -143,6 +162,21 @@ impl Store {
             id: VendorId(id),
             name: name.to_string(),
         })
+    }
+
+    /// All vendors, by name.
+    pub async fn vendors(&self) -> Result<Vec<Vendor>, StoreError> {
+        let mut tx = self.read().await?;
+        tx.rows("SELECT id, name FROM vendors ORDER BY name, id", &[])
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(Vendor {
+                    id: VendorId(r.i64("id")?),
+                    name: r.text("name")?,
+                })
+            })
+            .collect()
     }
 
     /// Creates a queue. Errors: [`StoreError::Duplicate`] when the key is taken.
@@ -172,6 +206,19 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound { entity: "queue" })?;
         Ok(row.opt_i64("vendor_id")?.map(VendorId))
+    }
+
+    /// One queue. Errors: [`StoreError::NotFound`].
+    pub async fn queue(&self, id: QueueId) -> Result<Queue, StoreError> {
+        let mut tx = self.read().await?;
+        let row = tx
+            .row(
+                "SELECT id, key, name, business_line, vendor_id FROM queues WHERE id = $1",
+                &args![id.0],
+            )
+            .await?
+            .ok_or(StoreError::NotFound { entity: "queue" })?;
+        queue_from(&row)
     }
 
     /// All queues, by id.

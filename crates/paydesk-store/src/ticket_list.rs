@@ -8,7 +8,9 @@ use crate::ticket::{TICKET_COLUMNS, ticket_from_row};
 use crate::{Store, search};
 use paydesk_domain::ticket::{BusinessLine, Status, Ticket};
 use paydesk_domain::{CustomerId, QueueId, Timestamp, UserId, VendorId};
-use sea_query::{Cond, Expr, ExprTrait, Order, PostgresQueryBuilder, Query, SqliteQueryBuilder};
+use sea_query::{
+    Cond, Expr, ExprTrait, Order, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder,
+};
 use std::collections::HashMap;
 
 /// Which tickets to list. Empty fields do not filter.
@@ -31,6 +33,9 @@ pub struct TicketFilter {
     pub text: Option<String>,
     /// Only tickets in queues served by this vendor (vendor isolation).
     pub vendor_id: Option<VendorId>,
+    /// Only tickets linked to a transaction whose gateway reference or order id is this,
+    /// or to a payout whose gateway reference is this.
+    pub payment_ref: Option<String>,
 }
 
 /// A custom condition with one bound value, written with `?` and rendered the way
@@ -50,6 +55,33 @@ fn build(
 ) -> (String, Vec<crate::sql::Value>) {
     let mut q = Query::select();
     q.expr(Expr::cust(TICKET_COLUMNS)).from("tickets");
+    filter_on(&mut q, engine, f);
+    if let Some((created, id)) = after {
+        q.cond_where(
+            Cond::any().add(Expr::col("created_at").lt(created)).add(
+                Cond::all()
+                    .add(Expr::col("created_at").eq(created))
+                    .add(Expr::col("id").lt(id)),
+            ),
+        );
+    }
+    q.order_by("created_at", Order::Desc)
+        .order_by("id", Order::Desc)
+        .limit(u64::try_from(limit).unwrap_or(50) + 1);
+    built(engine, &q)
+}
+
+/// The statement as SQL for `engine`, with its values.
+pub(crate) fn built(engine: Engine, q: &SelectStatement) -> (String, Vec<crate::sql::Value>) {
+    let (sql, values) = match engine {
+        Engine::Sqlite => q.build(SqliteQueryBuilder),
+        Engine::Postgres => q.build(PostgresQueryBuilder),
+    };
+    (sql, from_sea_values(values))
+}
+
+/// Adds the conditions of `f` to `q` (a select from `tickets`).
+pub(crate) fn filter_on(q: &mut SelectStatement, engine: Engine, f: &TicketFilter) {
     if !f.statuses.is_empty() {
         q.and_where(Expr::col("status").is_in(f.statuses.iter().map(|s| s.as_str())));
     }
@@ -105,24 +137,28 @@ fn build(
             q.and_where(Expr::cust_with_values(cond, [value]));
         }
     }
-    if let Some((created, id)) = after {
-        q.cond_where(
-            Cond::any().add(Expr::col("created_at").lt(created)).add(
-                Cond::all()
-                    .add(Expr::col("created_at").eq(created))
-                    .add(Expr::col("id").lt(id)),
-            ),
-        );
+    if let Some(reference) = &f.payment_ref {
+        let mut any = Cond::any();
+        for cond in PAYMENT_REF_CONDITIONS {
+            any = any.add(Expr::cust_with_values(
+                one_param(engine, cond),
+                [reference.clone()],
+            ));
+        }
+        q.cond_where(any);
     }
-    q.order_by("created_at", Order::Desc)
-        .order_by("id", Order::Desc)
-        .limit(u64::try_from(limit).unwrap_or(50) + 1);
-    let (sql, values) = match engine {
-        Engine::Sqlite => q.build(SqliteQueryBuilder),
-        Engine::Postgres => q.build(PostgresQueryBuilder),
-    };
-    (sql, from_sea_values(values))
 }
+
+/// Tickets linked to a payment named by a reference: a transaction's gateway reference or
+/// order id, or a payout's gateway reference (each with one `?`).
+const PAYMENT_REF_CONDITIONS: [&str; 3] = [
+    "tickets.id IN (SELECT l.ticket_id FROM ticket_payment_links l \
+     JOIN transactions x ON l.kind = 'transaction' AND x.id = l.object_id WHERE x.gateway_ref = ?)",
+    "tickets.id IN (SELECT l.ticket_id FROM ticket_payment_links l \
+     JOIN transactions x ON l.kind = 'transaction' AND x.id = l.object_id WHERE x.order_id = ?)",
+    "tickets.id IN (SELECT l.ticket_id FROM ticket_payment_links l \
+     JOIN payouts p ON l.kind = 'payout' AND p.id = l.object_id WHERE p.gateway_ref = ?)",
+];
 
 pub(crate) async fn tags_of(
     tx: &mut Tx,

@@ -86,6 +86,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0012_dispute_work.sql"),
         postgres: include_str!("../../migrations/postgres/0012_dispute_work.sql"),
     },
+    Migration {
+        version: 13,
+        name: "saved_views",
+        sqlite: include_str!("../../migrations/sqlite/0013_saved_views.sql"),
+        postgres: include_str!("../../migrations/postgres/0013_saved_views.sql"),
+    },
 ];
 
 /// How many migrations this build knows.
