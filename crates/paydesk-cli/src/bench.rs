@@ -10,6 +10,7 @@ mod corpus;
 mod database;
 mod email;
 mod http;
+mod pages;
 mod queues;
 mod raw;
 mod report;
@@ -90,6 +91,24 @@ pub enum BenchCommand {
         /// Queue-view requests (first pages, spread over the queues).
         #[arg(long, default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(1..))]
         views: u64,
+        #[command(flatten)]
+        databases: Databases,
+    },
+    /// The console's pages: server time and weight with the demo data.
+    ///
+    /// For each engine, on a fresh database filled with the demo, signs in an agent and a
+    /// lead through the console's form and requests each page N times through the whole
+    /// router in this process (no network): the agent's home, all tickets, a search, the
+    /// busiest queue's list, the most urgent and the newest ticket pages, the queue
+    /// overview and the agents page. Prints p50, p95 and max server time, the page weight,
+    /// and p95 against the 200 ms target.
+    Pages {
+        /// Tickets of the demo.
+        #[arg(long, default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(100..))]
+        tickets: u64,
+        /// Requests per page.
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
+        requests: u64,
         #[command(flatten)]
         databases: Databases,
     },
@@ -199,6 +218,19 @@ pub async fn run(settings: &Settings, cmd: BenchCommand) -> anyhow::Result<()> {
                 tickets: i64::try_from(tickets)?,
                 timers: i64::try_from(timers.min(tickets))?,
                 views: usize::try_from(views)?,
+                place,
+            };
+            bench.run(engines).await
+        }
+        BenchCommand::Pages {
+            tickets,
+            requests,
+            databases,
+        } => {
+            let (engines, place) = databases.place(settings);
+            let bench = pages::PageBench {
+                tickets: usize::try_from(tickets)?,
+                requests: usize::try_from(requests)?,
                 place,
             };
             bench.run(engines).await

@@ -63,7 +63,7 @@ pub async fn not_found() -> impl IntoResponse {
     )
 }
 
-async fn method_not_allowed() -> impl IntoResponse {
+pub(crate) async fn method_not_allowed() -> impl IntoResponse {
     ApiError::new(
         "method_not_allowed",
         "this route does not take that method; see /api/v1/openapi.json",

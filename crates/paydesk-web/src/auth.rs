@@ -14,10 +14,9 @@
 //! With a session cookie, every unsafe method (POST, PUT, PATCH, DELETE) must carry the
 //! session's CSRF token in `X-CSRF-Token`, or it is refused with 403 `csrf_failed`.
 //! API-token requests need none: browsers never attach a bearer token on their own.
-//! HTML forms, when they come, cannot set headers and will send a `csrf_token` field:
-//! this layer must then read it from small `application/x-www-form-urlencoded` bodies
-//! before letting such a request through (today those are refused like any other
-//! request without the header).
+//! HTML forms cannot set headers: they send a `csrf_token` field instead, which this layer
+//! reads from `application/x-www-form-urlencoded` bodies (up to [`crate::BODY_LIMIT`])
+//! when the header is absent, and hands the body on unchanged.
 //!
 //! Pages of the public support portal (`/support` and below) ignore the session cookie:
 //! they never act as the signed-in person and carry CSRF tokens of their own.
@@ -80,13 +79,22 @@ pub async fn authenticate(State(app): State<App>, mut request: Request, next: Ne
     };
     match app.authenticate_session(&session_token).await {
         Ok(session) => {
-            if is_unsafe(request.method()) && !csrf_matches(request.headers(), &session.csrf_token)
-            {
+            let csrf_ok = if !is_unsafe(request.method()) {
+                true
+            } else if request.headers().contains_key(CSRF_HEADER) || !is_form(request.headers()) {
+                csrf_matches(request.headers(), &session.csrf_token)
+            } else {
+                let (ok, rebuilt) = form_csrf_matches(request, &session.csrf_token).await;
+                request = rebuilt;
+                ok
+            };
+            if !csrf_ok {
                 return ApiError {
                     status: StatusCode::FORBIDDEN,
                     code: "csrf_failed",
                     detail: format!(
-                        "send the session's CSRF token (from the sign-in answer) in {CSRF_HEADER}"
+                        "send the session's CSRF token (from the sign-in answer) in {CSRF_HEADER}, \
+                         or as the form field csrf_token; reload the page and try again"
                     ),
                     field: None,
                 }
@@ -280,12 +288,50 @@ fn is_unsafe(method: &Method) -> bool {
     )
 }
 
+/// Whether the body is an HTML form (`application/x-www-form-urlencoded`).
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// Reads the form's `csrf_token` field and compares it; answers the request rebuilt with
+/// the same body. A body over the limit or unreadable does not match (and is dropped:
+/// the request is refused anyway).
+async fn form_csrf_matches(request: Request, expected: &str) -> (bool, Request) {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, crate::BODY_LIMIT).await else {
+        return (false, Request::from_parts(parts, axum::body::Body::empty()));
+    };
+    let given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|fields| {
+            fields
+                .into_iter()
+                .find(|(name, _)| name == "csrf_token")
+                .map(|(_, value)| value)
+        });
+    let ok = given.is_some_and(|g| same_secret(g.as_bytes(), expected.as_bytes()));
+    (
+        ok,
+        Request::from_parts(parts, axum::body::Body::from(bytes)),
+    )
+}
+
 /// Compares in constant time, so the answer's timing does not reveal the token.
 fn csrf_matches(headers: &HeaderMap, expected: &str) -> bool {
     let Some(given) = headers.get(CSRF_HEADER).map(HeaderValue::as_bytes) else {
         return false;
     };
-    let expected = expected.as_bytes();
+    same_secret(given, expected.as_bytes())
+}
+
+fn same_secret(given: &[u8], expected: &[u8]) -> bool {
     given.len() == expected.len()
         && given
             .iter()

@@ -4,6 +4,7 @@
 mod access_log;
 pub mod api;
 pub mod auth;
+pub mod console;
 pub mod error;
 pub mod extract;
 pub mod metrics;
@@ -29,6 +30,7 @@ pub fn router(app: App) -> Router {
         .merge(metrics::routes())
         .nest("/api/v1", api::routes())
         .merge(portal::routes())
+        .merge(console::routes())
         .merge(webhooks::routes())
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

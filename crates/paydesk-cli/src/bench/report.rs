@@ -20,6 +20,7 @@ pub struct Measurement {
 #[derive(Debug, Clone, Copy)]
 pub struct Latency {
     pub p50: Duration,
+    pub p95: Duration,
     pub p99: Duration,
     pub max: Duration,
 }
@@ -34,6 +35,7 @@ impl Latency {
         };
         (!samples.is_empty()).then(|| Latency {
             p50: at(0.50),
+            p95: at(0.95),
             p99: at(0.99),
             max: at(1.0),
         })
@@ -156,10 +158,12 @@ mod tests {
     fn percentiles_of_one_to_hundred() {
         let l = Latency::of((1..=100).map(Duration::from_millis).collect()).unwrap_or(Latency {
             p50: Duration::ZERO,
+            p95: Duration::ZERO,
             p99: Duration::ZERO,
             max: Duration::ZERO,
         });
         assert_eq!(l.p50, Duration::from_millis(51));
+        assert_eq!(l.p95, Duration::from_millis(95));
         assert_eq!(l.p99, Duration::from_millis(99));
         assert_eq!(l.max, Duration::from_millis(100));
         assert!(Latency::of(vec![]).is_none());

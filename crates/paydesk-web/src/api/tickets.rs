@@ -178,6 +178,7 @@ impl ListParams {
                 .transpose()
         };
         let filter = TicketFilter {
+            payment_ref: None,
             statuses,
             queue_id: self.queue_id.map(QueueId),
             business_line: self.business_line,
