@@ -154,7 +154,7 @@ pub(crate) fn author_of(actor: &Actor) -> Author {
     match actor {
         Actor::User { id } => Author::User { id: *id },
         Actor::Customer { id } => Author::Customer { id: Some(*id) },
-        Actor::Api { .. } | Actor::System => Author::System,
+        Actor::Api { .. } | Actor::System | Actor::Rule { .. } => Author::System,
     }
 }
 
@@ -314,6 +314,7 @@ impl App {
             Actor::Customer { id } => format!("customer:{id}"),
             Actor::Api { client } => format!("api:{client}"),
             Actor::System => "system".into(),
+            Actor::Rule { id, .. } => format!("rule:{id}"),
         };
         // Keys are client text: keep only their hash, so nothing a client sends there
         // (a card number by mistake) is ever stored.

@@ -1,6 +1,6 @@
 //! Who did something: recorded on every event.
 
-use crate::id::{CustomerId, UserId};
+use crate::id::{CustomerId, RuleId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// The author of a change.
@@ -14,8 +14,10 @@ pub enum Actor {
     Customer { id: CustomerId },
     /// A system calling the API, named by its client label.
     Api { client: String },
-    /// paydesk itself (timers, automations, demo data).
+    /// paydesk itself (timers, demo data).
     System,
+    /// A trigger or time rule, named as it was when it acted.
+    Rule { id: RuleId, name: String },
 }
 
 impl Actor {
@@ -27,6 +29,7 @@ impl Actor {
             Self::Customer { .. } => "customer",
             Self::Api { .. } => "api",
             Self::System => "system",
+            Self::Rule { .. } => "rule",
         }
     }
 }

@@ -88,6 +88,17 @@ crate::label_enum!(
         /// An incident was declared, proposed, updated or resolved: `{incident_id, action,
         /// status, severity}`.
         IncidentChanged = "incident_changed",
+        /// An escalation was opened, taken, answered, declined, set waiting or linked to an
+        /// external tracker: `{escalation_id, action, status, team, reason, severity}`.
+        EscalationChanged = "escalation_changed",
+        /// An SOP was started on a ticket or one of its steps ticked or unticked:
+        /// `{sop_id, version, step, done}`.
+        SopProgress = "sop_progress",
+        /// A macro was applied to the ticket: `{macro_id, name}`.
+        MacroApplied = "macro_applied",
+        /// A trigger or time rule fired on the ticket: `{rule_id, name, on, actions}`. The
+        /// changes it made follow as their own events, each with the rule as its actor.
+        RuleFired = "rule_fired",
     }
 );
 

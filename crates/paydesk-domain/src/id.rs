@@ -56,3 +56,23 @@ id_type!(
     /// A team's id (in-house, a vendor's, or a partner team).
     TeamId
 );
+id_type!(
+    /// An escalation's id.
+    EscalationId
+);
+id_type!(
+    /// A partner team's id (L2, engineering, finance, risk, legal, ...).
+    PartnerTeamId
+);
+id_type!(
+    /// An SOP's id (the procedure; its versions are numbered within it).
+    SopId
+);
+id_type!(
+    /// A macro's id.
+    MacroId
+);
+id_type!(
+    /// A trigger or time rule's id.
+    RuleId
+);

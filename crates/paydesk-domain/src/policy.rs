@@ -56,6 +56,22 @@ crate::label_enum!(
         DisputeWork = "dispute_work",
         /// Declare, update and resolve incidents; accept proposed ones.
         IncidentManage = "incident_manage",
+        /// Escalate a ticket to a tier or partner team.
+        EscalationCreate = "escalation_create",
+        /// Work escalations in one's partner team's queue: take, answer, decline, wait.
+        EscalationWork = "escalation_work",
+        /// Read the SOP library and follow SOPs on tickets.
+        SopRead = "sop_read",
+        /// Write SOP drafts and send them for review.
+        SopWrite = "sop_write",
+        /// Publish and retire SOP versions; set which categories require a checklist.
+        SopPublish = "sop_publish",
+        /// Use macros (and keep personal ones).
+        MacroUse = "macro_use",
+        /// Keep team and shared macros.
+        MacroManage = "macro_manage",
+        /// Write, dry-run and turn on trigger and time rules.
+        RuleManage = "rule_manage",
     }
 );
 
@@ -188,6 +204,34 @@ pub const MATRIX: &[(Action, &[Role])] = &[
     (A::RefundApprove, &[R::Finance, R::Admin]),
     (A::DisputeWork, &[R::Agent, R::Lead, R::Finance, R::Admin]),
     (A::IncidentManage, &[R::Lead, R::Admin]),
+    (
+        A::EscalationCreate,
+        &[R::Agent, R::BpoAgent, R::Lead, R::Finance, R::Admin],
+    ),
+    (
+        A::EscalationWork,
+        &[R::Agent, R::Lead, R::Finance, R::Partner, R::Admin],
+    ),
+    (
+        A::SopRead,
+        &[
+            R::Agent,
+            R::BpoAgent,
+            R::Lead,
+            R::QaAnalyst,
+            R::Finance,
+            R::Partner,
+            R::Admin,
+        ],
+    ),
+    (A::SopWrite, &[R::Lead, R::QaAnalyst, R::Admin]),
+    (A::SopPublish, &[R::Lead, R::Admin]),
+    (
+        A::MacroUse,
+        &[R::Agent, R::BpoAgent, R::Lead, R::Finance, R::Admin],
+    ),
+    (A::MacroManage, &[R::Lead, R::Admin]),
+    (A::RuleManage, &[R::Lead, R::Admin]),
 ];
 
 /// The scope an API token needs for an action; `None`: no token may do it.
@@ -204,6 +248,8 @@ pub fn scope_for(action: Action) -> Option<Scope> {
         A::QueueRead => Some(Scope::TicketsRead),
         A::PaymentRead => Some(Scope::PaymentsRead),
         A::PaymentWrite | A::DisputeWork => Some(Scope::PaymentsWrite),
+        A::EscalationCreate | A::EscalationWork => Some(Scope::TicketsWrite),
+        A::SopRead => Some(Scope::TicketsRead),
         A::QueueManage
         | A::TicketClaim
         | A::PresenceSet
@@ -217,7 +263,12 @@ pub fn scope_for(action: Action) -> Option<Scope> {
         | A::AuditRead
         | A::RefundRequest
         | A::RefundApprove
-        | A::IncidentManage => None,
+        | A::IncidentManage
+        | A::SopWrite
+        | A::SopPublish
+        | A::MacroUse
+        | A::MacroManage
+        | A::RuleManage => None,
     }
 }
 

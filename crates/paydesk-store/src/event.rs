@@ -6,6 +6,7 @@ use crate::page::{Page, PageRequest, decode_cursor, encode_cursor};
 use crate::sql::{Row, Tx};
 use crate::{Store, args};
 use paydesk_domain::event::{Event, NewEvent};
+use paydesk_domain::id::RuleId;
 use paydesk_domain::{Actor, CustomerId, EventId, TicketId, Timestamp, UserId};
 
 /// How an actor is stored: kind, id, label.
@@ -15,6 +16,7 @@ pub fn actor_columns(actor: &Actor) -> (&'static str, Option<i64>, Option<&str>)
         Actor::Customer { id } => ("customer", Some(id.get()), None),
         Actor::Api { client } => ("api", None, Some(client.as_str())),
         Actor::System => ("system", None, None),
+        Actor::Rule { id, name } => ("rule", Some(id.get()), Some(name.as_str())),
     }
 }
 
@@ -30,6 +32,10 @@ pub(crate) fn actor_from(
             client: label.unwrap_or_default(),
         }),
         ("system", _) => Ok(Actor::System),
+        ("rule", Some(id)) => Ok(Actor::Rule {
+            id: RuleId(id),
+            name: label.unwrap_or_default(),
+        }),
         (other, _) => Err(StoreError::Corrupt(format!("event actor kind '{other}'"))),
     }
 }

@@ -378,12 +378,7 @@ async fn a_rewritten_record_breaks_the_next_link(store: Store) {
     let target = &page.items[2];
     let forged_data = "{\"forged\":true}";
     let e = &target.event;
-    let (actor_kind, actor_id, actor_label) = match &e.actor {
-        Actor::User { id } => ("user", Some(id.0), None),
-        Actor::Customer { id } => ("customer", Some(id.0), None),
-        Actor::Api { client } => ("api", None, Some(client.as_str())),
-        Actor::System => ("system", None, None),
-    };
+    let (actor_kind, actor_id, actor_label) = paydesk_store::actor_columns(&e.actor);
     let forged_hash = entry_hash(
         &target.prev_hash,
         &ChainEntry {

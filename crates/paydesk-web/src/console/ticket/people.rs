@@ -32,6 +32,7 @@ impl People {
             Actor::Customer { .. } => self.customer_name("The customer"),
             Actor::Api { client } => format!("The {client} integration"),
             Actor::System => "paydesk".to_string(),
+            Actor::Rule { name, .. } => format!("The rule “{name}”"),
         }
     }
 

@@ -1,0 +1,1 @@
+//! Macros: named replies with placeholders, and the actions that come with them.

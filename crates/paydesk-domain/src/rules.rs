@@ -1,0 +1,1 @@
+//! Trigger and time rules: conditions over a ticket, ordered actions, loop protection.

@@ -1,0 +1,1 @@
+//! The SOP library: versioned procedures with steps and checklists, followed on tickets.
