@@ -84,6 +84,32 @@ pub enum AppError {
         status: &'static str,
         hint: &'static str,
     },
+    /// A version move its status does not allow, or publishing one's own version.
+    #[error(transparent)]
+    SopMove(#[from] paydesk_domain::sop::MoveError),
+    /// The ticket's category needs a completed SOP checklist before it is solved.
+    #[error("{}", checklist_message(category, sop.as_deref(), steps_left))]
+    ChecklistIncomplete {
+        category: String,
+        /// The SOP to finish, if one applies.
+        sop: Option<String>,
+        steps_left: Vec<String>,
+    },
+}
+
+fn checklist_message(category: &str, sop: Option<&str>, steps_left: &[String]) -> String {
+    match sop {
+        Some(title) => format!(
+            "tickets in category '{category}' are solved only once an SOP checklist is complete: \
+             '{title}' has {} step(s) left ({}); tick them in the ticket's SOPs panel, then solve",
+            steps_left.len(),
+            steps_left.join("; ")
+        ),
+        None => format!(
+            "tickets in category '{category}' are solved only once an SOP checklist is complete, \
+             and no published SOP applies to this ticket; ask a lead to publish one or lift the requirement"
+        ),
+    }
 }
 
 impl AppError {
@@ -111,6 +137,8 @@ impl AppError {
             Self::IncidentState { .. } => "incident_state",
             Self::RefundRefused { .. } => "refund_refused",
             Self::Refund(e) => e.code(),
+            Self::SopMove(e) => e.code(),
+            Self::ChecklistIncomplete { .. } => "checklist_incomplete",
         }
     }
 

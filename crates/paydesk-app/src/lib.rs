@@ -23,6 +23,7 @@ pub mod roster;
 pub mod routing;
 pub mod settings;
 pub mod sla;
+pub mod sops;
 pub mod tickets;
 pub mod users;
 pub mod vendors;

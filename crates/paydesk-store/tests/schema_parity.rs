@@ -18,7 +18,7 @@ async fn schema(store: &Store) -> Schema {
     let sql = match store.engine() {
         StoreEngine::Sqlite => {
             "SELECT m.name AS tbl, p.name AS col FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'ticket_search_%' ORDER BY m.name, p.name"
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'ticket_search_%' AND m.name NOT LIKE 'sop_search_%' ORDER BY m.name, p.name"
         }
         StoreEngine::Postgres => {
             "SELECT table_name::text AS tbl, column_name::text AS col FROM information_schema.columns \

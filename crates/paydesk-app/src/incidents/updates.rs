@@ -180,7 +180,9 @@ impl App {
                     d.insert("incident_update_id".into(), json!(update.id));
                 }
             }
-            if update.solve_tickets {
+            // A ticket whose required checklist is not complete gets the reply and stays
+            // open for its agent (see crate::sops::guard).
+            if update.solve_tickets && !self.checklist_state(&current).await?.blocks_solve() {
                 let solved = change.next.move_to(Status::Solved, now)?;
                 change.events.extend(NewEvent::from_changes(
                     ticket,

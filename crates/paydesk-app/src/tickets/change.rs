@@ -201,6 +201,7 @@ impl App {
         if changes.is_empty() {
             return Ok(current);
         }
+        self.guard_solve(&current, &next).await?;
         if changes
             .iter()
             .any(|c| c.field == "status" && c.from == json!("solved") && c.to == json!("open"))

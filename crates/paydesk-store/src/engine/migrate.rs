@@ -92,6 +92,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0013_saved_views.sql"),
         postgres: include_str!("../../migrations/postgres/0013_saved_views.sql"),
     },
+    Migration {
+        version: 15,
+        name: "sops",
+        sqlite: include_str!("../../migrations/sqlite/0015_sops.sql"),
+        postgres: include_str!("../../migrations/postgres/0015_sops.sql"),
+    },
 ];
 
 /// How many migrations this build knows.
