@@ -22,6 +22,8 @@ pub mod refunds;
 pub mod routing_dto;
 pub mod session;
 pub mod sla;
+pub mod sop_dto;
+pub mod sops;
 pub mod tickets;
 pub mod tokens;
 pub mod work;
@@ -50,6 +52,7 @@ pub fn routes() -> Router<App> {
         .merge(agents::routes())
         .merge(payments::routes())
         .merge(incidents::routes())
+        .merge(sops::routes())
         .merge(payment_health::routes())
         .merge(refunds::routes())
         .method_not_allowed_fallback(method_not_allowed)

@@ -64,10 +64,20 @@ pub fn status_of(code: &str) -> StatusCode {
         "too_many_attempts" | "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
         "not_found" | "route_not_found" => StatusCode::NOT_FOUND,
         "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
-        "version_conflict" | "duplicate" | "ticket_closed" | "invalid_transition"
-        | "chat_ended" | "already_assigned" | "at_capacity" | "not_workable"
-        | "agent_unavailable" | "dispute_status" | "incident_state" => StatusCode::CONFLICT,
-        "self_approval" | "not_finance" => StatusCode::FORBIDDEN,
+        "version_conflict"
+        | "duplicate"
+        | "ticket_closed"
+        | "invalid_transition"
+        | "chat_ended"
+        | "already_assigned"
+        | "at_capacity"
+        | "not_workable"
+        | "agent_unavailable"
+        | "dispute_status"
+        | "incident_state"
+        | "sop_version_state"
+        | "checklist_incomplete" => StatusCode::CONFLICT,
+        "self_approval" | "not_finance" | "sop_own_version" => StatusCode::FORBIDDEN,
         "refund_not_pending" | "refund_not_executable" => StatusCode::CONFLICT,
         "idempotency_key_reused" | "dispute_amounts" | "refund_refused" => {
             StatusCode::UNPROCESSABLE_ENTITY

@@ -3,7 +3,8 @@
 use super::{
     agents, chat, customers, deliveries, dispute_dto as dd, disputes, dto, incident_dto as idto,
     incidents, mail, payment_dto as pd, payment_health as ph, payments, privacy, queues,
-    refund_dto, refunds, routing_dto as rd, session, sla, tickets, tokens, work,
+    refund_dto, refunds, routing_dto as rd, session, sla, sop_dto as sd, sops, tickets, tokens,
+    work,
 };
 use crate::error::{Problem, RefusalOut};
 use axum::routing::get;
@@ -35,6 +36,9 @@ use utoipa::OpenApi;
         payments::load_transactions, payments::list_transactions, payments::get_transaction,
         payments::load_payouts, payments::list_payouts, payments::get_payout,
         payments::ticket_payments, payments::link, payments::unlink, payments::activity,
+        sops::list, sops::create, sops::get_one, sops::set_links, sops::new_version, sops::version,
+        sops::edit_draft, sops::move_version, sops::ticket_sops, sops::start, sops::mark_step,
+        sops::requirements, sops::require_checklist, sops::lift_requirement,
     ),
     components(schemas(
         Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
@@ -60,10 +64,15 @@ use utoipa::OpenApi;
         pd::TransactionOut, pd::PayoutOut, pd::LinkedDisputeOut, pd::TransactionPage, pd::PayoutPage, pd::LinkedOut,
         pd::RecentOut, pd::TicketPaymentsOut, pd::PaymentLinkIn, pd::PaymentLinkOut, pd::ActivityTicketOut, pd::ActivityOut,
         pd::ActivityPageOut,
+        sd::SopOut, sd::SopList, sd::VersionOut, sd::VersionSummary, sd::SopDetail, sd::CreateSop, sd::EditDraft,
+        sd::SetLinks, sd::StartSop, sd::MarkStep, sd::DoneStepOut, sd::RunOut, sd::StartedOut, sd::ApplicableOut,
+        sd::ChecklistOut, sd::TicketSopsOut, sd::RequirementOut, sd::RequirementList, sops::RequirementChanged,
+        paydesk_domain::sop::SopLinks, paydesk_domain::sop::Step, paydesk_domain::sop::StepKind,
+        paydesk_domain::sop::VersionStatus,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "payments"), (name = "refunds"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "payments"), (name = "refunds"), (name = "sops"))
 )]
 pub struct ApiDoc;
 
