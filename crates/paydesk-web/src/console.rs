@@ -6,6 +6,7 @@
 //! - `/desk`: the agent's home (my tickets, my queues, search, next ticket).
 //! - `/desk/overview`, `/desk/agents`: the leads' pages (see `lead`).
 //! - `/desk/admin/...`: the settings pages (see `admin`).
+//! - `/desk/sops`, `/desk/sops/{id}`: the SOP library (see `sop`).
 //! - `/desk/shortcuts`: the keyboard shortcuts, as a page (the overlay's content).
 //! - `/desk/assets/{name}`: the style sheet and the script, built into the binary.
 //!
@@ -21,6 +22,7 @@ mod home;
 mod lead;
 pub mod page;
 mod sign_in;
+mod sop;
 mod ticket;
 pub mod when;
 
@@ -49,5 +51,6 @@ pub fn routes() -> Router<App> {
         .merge(ticket::routes())
         .merge(lead::routes())
         .merge(admin::routes())
+        .merge(sop::routes())
         .method_not_allowed_fallback(crate::api::method_not_allowed)
 }

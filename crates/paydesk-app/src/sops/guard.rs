@@ -124,6 +124,19 @@ impl App {
         Ok(!self.checklist_state(&t).await?.blocks_solve())
     }
 
+    /// Refuses with [`AppError::ChecklistIncomplete`] when solving `ticket` now would be
+    /// refused for its checklist (for forms that reply and solve at once).
+    pub async fn check_solvable(&self, caller: &Caller, ticket: TicketId) -> Result<(), AppError> {
+        caller.require(Action::TicketRead)?;
+        let t = self.visible_ticket(caller, ticket).await?;
+        if t.status == Status::Solved {
+            return Ok(());
+        }
+        let mut next = t.clone();
+        next.status = Status::Solved;
+        self.guard_solve(&t, &next).await
+    }
+
     /// The categories that need a completed checklist before solving.
     pub async fn sop_requirements(
         &self,

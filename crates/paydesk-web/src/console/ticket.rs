@@ -8,6 +8,7 @@
 //!   optionally a new status.
 //! - `POST /desk/tickets/{number}/assign`: assign the ticket to oneself.
 //! - `POST /desk/tickets/{number}/solve`: solve it.
+//! - `POST /desk/tickets/{number}/sops`, `.../sops/{run}`: start an SOP, save its ticks.
 //!
 //! A saved change answers 303 back to the page. A change that meets a ticket someone
 //! else changed meanwhile is never saved over theirs: it answers 409 with the page as
@@ -21,6 +22,7 @@ mod load;
 mod payments;
 mod people;
 mod sla;
+mod sops;
 mod timeline;
 mod view;
 
@@ -49,6 +51,8 @@ pub fn routes() -> Router<App> {
         .route("/desk/tickets/{number}/messages", post(reply))
         .route("/desk/tickets/{number}/assign", post(assign_me))
         .route("/desk/tickets/{number}/solve", post(solve))
+        .route("/desk/tickets/{number}/sops", post(sops::start))
+        .route("/desk/tickets/{number}/sops/{run}", post(sops::save_ticks))
 }
 
 fn ticket_id(number: &str) -> Result<TicketId, AppError> {
@@ -279,6 +283,17 @@ async fn reply(post: Post) -> Response {
         Ok(c) => c,
         Err(errors) => return post.bad(errors, Some((text, is_note))).await,
     };
+    // A reply that would solve a ticket whose checklist is not complete is refused
+    // before it is sent, so the customer never hears "solved" from a refused change.
+    if status_after == Some(Status::Solved)
+        && let Err(e) = post.app.check_solvable(&post.desk.caller, post.id).await
+    {
+        let kept = Refused {
+            reply: Some((text, is_note)),
+            ..Refused::default()
+        };
+        return post.settle(Err::<(), _>(e), kept).await;
+    }
     let sent = NewReply {
         visibility,
         from_customer: false,

@@ -100,6 +100,11 @@ pub async fn load(app: &App, desk: &Desk, id: TicketId) -> Result<Loaded, AppErr
             }
         }
     );
+    let sops = if desk.may(Action::SopRead) {
+        Some(app.ticket_sops(caller, id).await?)
+    } else {
+        None
+    };
     let view = view?;
     let (events, clocks, money, agents) = (events?, clocks?, money?, agents?);
     let ticket = view.ticket;
@@ -171,6 +176,12 @@ pub async fn load(app: &App, desk: &Desk, id: TicketId) -> Result<Loaded, AppErr
         clocks: sla::rows(&clocks, now),
         customer: customer.map(|c| CustomerPanel::new(c, &others, &ticket)),
         payments: money.map(|(p, r, i)| PaymentsPanel::new(&p, &r, &i, now)),
+        sops: sops.map(|s| {
+            super::sops::SopsPanel::new(
+                &s,
+                desk.may(Action::TicketUpdate) && ticket.status != Status::Closed,
+            )
+        }),
         timeline: timeline::rows(&events, &people, now),
         conflict: None,
         errors: vec![],

@@ -110,6 +110,8 @@ pub struct TicketPage {
     pub clocks: Vec<ClockRow>,
     pub customer: Option<CustomerPanel>,
     pub payments: Option<PaymentsPanel>,
+    /// The SOPs panel, for those who may read SOPs.
+    pub sops: Option<super::sops::SopsPanel>,
     pub timeline: Vec<EventRow>,
     pub conflict: Option<Conflict>,
     /// Why a change was refused, one sentence each (the error summary).
