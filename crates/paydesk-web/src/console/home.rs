@@ -163,6 +163,8 @@ pub struct HomePage {
     pub search: Option<search::Found>,
     /// The person's presence, when they have a routing profile.
     pub presence: Option<PresenceMenu>,
+    /// SOPs the person owns whose review date has passed: `(id, title)`.
+    pub sops_due: Vec<(i64, String)>,
 }
 
 /// `GET /desk`.
@@ -230,6 +232,13 @@ async fn render(app: &App, desk: &Desk, query: &HomeQuery, banner: Option<String
             .unwrap_or_default(),
     };
     let views = app.saved_views(&desk.caller).await.unwrap_or_default();
+    let sops_due = app
+        .my_sops_due_for_review(&desk.caller)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| (s.id.0, s.title))
+        .collect();
     let presence = presence::current(app, desk).await.map(|p| PresenceMenu {
         current: p.as_str(),
         is_online: p == paydesk_domain::routing::Presence::Online,
@@ -257,6 +266,7 @@ async fn render(app: &App, desk: &Desk, query: &HomeQuery, banner: Option<String
         _ => "My tickets".to_string(),
     };
     let page = HomePage {
+        sops_due,
         chrome: desk.chrome(Section::Work),
         banner,
         problem,

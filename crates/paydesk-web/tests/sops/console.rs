@@ -165,6 +165,11 @@ pub async fn library_and_sop_pages(store: Store) {
     let page = html(&d.api, &d.agent, &format!("/desk/sops/{id}")).await;
     assert!(page.contains("Version 1 (published)"));
 
+    // The owner sees the overdue review on their home; someone else does not.
+    let mine = html(&d.api, &d.lead, "/desk").await;
+    assert!(mine.contains("SOPs due for review") && mine.contains("Unauthorised charge claim"));
+    assert!(!home.contains("SOPs due for review"));
+
     // A viewer has no SOPs section.
     let viewer = crate::common::person(
         &d.api,
