@@ -34,6 +34,7 @@ mod refunds;
 mod reply;
 mod routing;
 mod sla;
+mod sops;
 mod template;
 mod text;
 mod volume;
@@ -282,6 +283,7 @@ impl App {
         routing::set_up(&self.store, &desk, opts.end).await?;
         disputes::set_up(self).await?;
         summary.messages += refunds::set_up(self, &desk).await?;
+        sops::set_up(self, &desk, opts.end).await?;
         Ok(summary)
     }
 }

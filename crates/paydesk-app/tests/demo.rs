@@ -382,6 +382,27 @@ async fn demo_fills_an_empty_desk(store: Store) {
         .unwrap();
     assert_eq!(approved.state, RefundState::Succeeded);
 
+    // The SOP library: five published procedures, one overdue for review, one in its
+    // second version, and the checklist requirement for fraud claims.
+    let system = paydesk_app::Caller::system();
+    let sops = app
+        .sops(&system, &paydesk_app::sops::SopQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(sops.len(), 5);
+    assert!(sops.iter().all(|s| s.published_version.is_some()));
+    let due = paydesk_app::sops::SopQuery {
+        review_due: true,
+        ..paydesk_app::sops::SopQuery::default()
+    };
+    let overdue = app.sops(&system, &due).await.unwrap();
+    assert_eq!(
+        overdue.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(),
+        ["Payout delayed"]
+    );
+    assert!(sops.iter().any(|s| s.published_version == Some(2)));
+    let required = app.sop_requirements(&system).await.unwrap();
+    assert_eq!(required[0].category, "unrecognised_or_fraud");
     let again = app.generate_demo(&opts, &|_, _| {}).await;
     assert!(
         matches!(&again, Err(AppError::Invalid { field, .. }) if field == "database"),

@@ -31,7 +31,8 @@ const REFUNDS: [(i64, Option<&str>, Option<&str>); 3] = [
     ),
 ];
 
-fn person(id: UserId, role: Role) -> Caller {
+/// A staff member of `role` acting in the demo.
+pub(super) fn person(id: UserId, role: Role) -> Caller {
     Caller::new(
         Principal::User {
             id,
