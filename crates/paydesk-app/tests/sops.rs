@@ -2,8 +2,8 @@
 //! published → retired with four eyes on publishing; readers see only what was published;
 //! search finds titles and bodies; the SOPs that apply to a ticket follow its category,
 //! business line and disputes' reason codes; runs record the version and each tick with
-//! its event; the solve guard blocks solving a required category until a checklist is
-//! complete (status changes and incident resolutions alike).
+//! its event. The solve guard (a required category is solved only once a checklist is
+//! complete) is tested in `sop_guard.rs`.
 
 #![allow(
     clippy::unwrap_used,
@@ -13,64 +13,20 @@
 )]
 
 mod incident_support;
+mod sop_support;
 
 use incident_support::{app, at, count, person, ticket};
-use paydesk_app::incidents::{DeclareInput, ScopeInput};
 use paydesk_app::sops::{DraftInput, SopInput, SopQuery};
-use paydesk_app::tickets::TicketChange;
-use paydesk_app::{App, AppError, Caller};
+use paydesk_app::{AppError, Caller};
 use paydesk_domain::event::EventKind;
-use paydesk_domain::id::SopId;
-use paydesk_domain::incident::Severity;
 use paydesk_domain::payment::{Dispute, DisputeId, DisputeStage, DisputeStatus, Money};
 use paydesk_domain::role::Role;
 use paydesk_domain::sop::{SopLinks, VersionMove, VersionStatus};
-use paydesk_domain::ticket::{BusinessLine, Status, TicketPatch};
+use paydesk_domain::ticket::BusinessLine;
 use paydesk_domain::{Actor, TicketId, Timestamp};
 use paydesk_store::{PageRequest, Store};
 use paydesk_testkit::on_both_engines;
-
-const CLAIM_BODY: &str = "Follow this for every claim of a charge the customer did not make.\n\n\
-1. Confirm the customer's identity\n\
-2. Check the transaction in the ledger\n\n\
-- [ ] Ask whether someone in the household used the card\n\
-- [ ] Block the card and send a new one\n";
-
-fn claim_input() -> SopInput {
-    SopInput {
-        title: "Unauthorised charge claim".into(),
-        body: CLAIM_BODY.into(),
-        links: SopLinks {
-            categories: vec!["unauthorised_charge".into()],
-            business_lines: vec![BusinessLine::Buyer],
-            reason_codes: vec![],
-        },
-        owner_id: None,
-        review_by: Some(at(60 * 24 * 90)),
-    }
-}
-
-/// A writer's SOP published by a second publisher.
-async fn published(app: &App, writer: &Caller, publisher: &Caller, input: SopInput) -> SopId {
-    let sop = app.create_sop(writer, input).await.unwrap();
-    app.move_sop_version(writer, sop.id, 1, VersionMove::Submit)
-        .await
-        .unwrap();
-    app.move_sop_version(publisher, sop.id, 1, VersionMove::Publish)
-        .await
-        .unwrap();
-    sop.id
-}
-
-fn solve() -> TicketChange {
-    TicketChange {
-        patch: TicketPatch {
-            status: Some(Status::Solved),
-            ..TicketPatch::default()
-        },
-        expected_version: None,
-    }
-}
+use sop_support::{CLAIM_BODY, claim_input, published};
 
 async fn versions_move_with_four_eyes_and_published_ones_stay_readable(store: Store) {
     let (app, clock) = app(store.clone());
@@ -505,160 +461,10 @@ async fn runs_record_the_version_and_each_tick(store: Store) {
     );
 }
 
-async fn solving_waits_for_a_completed_checklist(store: Store) {
-    let (app, clock) = app(store.clone());
-    let lead = person(&app, "lena@desk.test", Role::Lead).await;
-    let lead2 = person(&app, "leo@desk.test", Role::Lead).await;
-    let agent = person(&app, "ana@desk.test", Role::Agent).await;
-    let t = ticket(&app, &clock, None, at(-5), "unauthorised_charge").await;
-
-    let forbidden = app
-        .set_sop_requirement(&agent, "unauthorised_charge", true)
-        .await;
-    assert!(
-        matches!(forbidden, Err(AppError::Forbidden { .. })),
-        "{forbidden:?}"
-    );
-    assert!(
-        app.set_sop_requirement(&lead, " Unauthorised_Charge ", true)
-            .await
-            .unwrap()
-    );
-    let reqs = app.sop_requirements(&agent).await.unwrap();
-    assert_eq!(
-        reqs.iter().map(|r| r.category.as_str()).collect::<Vec<_>>(),
-        ["unauthorised_charge"]
-    );
-
-    // No SOP applies yet: refused, saying so.
-    let none = app.change_ticket(&agent, t, solve()).await;
-    assert!(
-        matches!(&none, Err(AppError::ChecklistIncomplete { sop: None, .. })),
-        "{none:?}"
-    );
-
-    let claim = published(&app, &lead, &lead2, claim_input()).await;
-    let blocked = app.change_ticket(&agent, t, solve()).await;
-    match &blocked {
-        Err(
-            e @ AppError::ChecklistIncomplete {
-                sop, steps_left, ..
-            },
-        ) => {
-            assert_eq!(sop.as_deref(), Some("Unauthorised charge claim"));
-            assert_eq!(steps_left.len(), 4);
-            assert_eq!(e.code(), "checklist_incomplete");
-            assert!(
-                e.to_string().contains("Confirm the customer's identity"),
-                "{e}"
-            );
-        }
-        other => panic!("{other:?}"),
-    }
-    assert!(!app.is_required_checklist_complete(&agent, t).await.unwrap());
-
-    let run = app.start_sop(&agent, t, claim).await.unwrap();
-    let steps = app.ticket_sops(&agent, t).await.unwrap().runs[0]
-        .steps
-        .clone();
-    for s in &steps[..3] {
-        app.mark_sop_step(&agent, t, run.id, &s.key, true)
-            .await
-            .unwrap();
-    }
-    let one_left = app.change_ticket(&agent, t, solve()).await;
-    assert!(
-        matches!(&one_left, Err(AppError::ChecklistIncomplete { steps_left, .. }) if steps_left == &["Block the card and send a new one".to_string()]),
-        "{one_left:?}"
-    );
-    app.mark_sop_step(&agent, t, run.id, &steps[3].key, true)
-        .await
-        .unwrap();
-    assert!(app.is_required_checklist_complete(&agent, t).await.unwrap());
-    let panel = app.ticket_sops(&agent, t).await.unwrap();
-    assert!(panel.checklist.is_required && panel.checklist.is_complete);
-    let solved = app.change_ticket(&agent, t, solve()).await.unwrap();
-    assert_eq!(solved.status, Status::Solved);
-
-    // Other categories are not held; lifting the requirement frees the category.
-    let other = ticket(&app, &clock, None, at(-5), "refund_not_received").await;
-    assert_eq!(
-        app.change_ticket(&agent, other, solve())
-            .await
-            .unwrap()
-            .status,
-        Status::Solved
-    );
-    let later = ticket(&app, &clock, None, at(-5), "unauthorised_charge").await;
-    assert!(app.change_ticket(&agent, later, solve()).await.is_err());
-    assert!(
-        app.set_sop_requirement(&lead, "unauthorised_charge", false)
-            .await
-            .unwrap()
-    );
-    assert_eq!(
-        app.change_ticket(&agent, later, solve())
-            .await
-            .unwrap()
-            .status,
-        Status::Solved
-    );
-}
-
-async fn an_incident_resolution_leaves_unchecked_tickets_open(store: Store) {
-    let (app, clock) = app(store.clone());
-    let lead = person(&app, "lena@desk.test", Role::Lead).await;
-    let lead2 = person(&app, "leo@desk.test", Role::Lead).await;
-    published(&app, &lead, &lead2, claim_input()).await;
-    app.set_sop_requirement(&lead, "unauthorised_charge", true)
-        .await
-        .unwrap();
-    let held = ticket(&app, &clock, None, at(-5), "unauthorised_charge").await;
-    let free = ticket(&app, &clock, None, at(-5), "payment_declined").await;
-    let (incident, _) = app
-        .declare_incident(
-            &lead,
-            DeclareInput {
-                title: "Card processor outage".into(),
-                severity: Severity::Sev2,
-                scope: ScopeInput::default(),
-                rules: None,
-                public_summary: None,
-            },
-        )
-        .await
-        .unwrap();
-    for t in [held, free] {
-        app.link_incident_ticket(&lead, incident.id, t)
-            .await
-            .unwrap();
-    }
-    let message = "The processor is back; you were not charged twice.";
-    let (_, update) = app
-        .resolve_incident(&lead, incident.id, Some(message), true)
-        .await
-        .unwrap();
-    app.deliver_incident_update(update.unwrap().id)
-        .await
-        .unwrap();
-    assert_eq!(store.ticket(free).await.unwrap().status, Status::Solved);
-    let held_now = store.ticket(held).await.unwrap();
-    assert_ne!(held_now.status, Status::Solved);
-    let replied = store
-        .messages(held)
-        .await
-        .unwrap()
-        .iter()
-        .any(|m| m.body == message);
-    assert!(replied);
-}
-
 on_both_engines!(
     versions_move_with_four_eyes_and_published_ones_stay_readable,
     bodies_are_checked_and_card_numbers_masked,
     search_finds_titles_and_bodies_of_what_a_reader_may_see,
     applicable_sops_follow_category_line_and_reason_codes,
     runs_record_the_version_and_each_tick,
-    solving_waits_for_a_completed_checklist,
-    an_incident_resolution_leaves_unchecked_tickets_open,
 );
