@@ -17,6 +17,7 @@ pub fn routes() -> Router<App> {
         .route("/desk/sops", get(library::show).post(library::create))
         .route("/desk/sops/{id}", get(page::show))
         .route("/desk/sops/{id}/versions", post(page::new_version))
+        .route("/desk/sops/{id}/links", post(page::save_links))
         .route("/desk/sops/{id}/versions/{n}", post(page::save_draft))
         .route(
             "/desk/sops/{id}/versions/{n}/{step}",
@@ -40,6 +41,30 @@ fn date_value(t: Option<paydesk_domain::Timestamp>) -> String {
     crate::time::format_opt(t)
         .map(|s| s.chars().take(10).collect())
         .unwrap_or_default()
+}
+
+/// The links typed in a form: comma-separated categories and reason codes, and the
+/// checked business lines.
+fn typed_links(
+    fields: &[(String, String)],
+) -> Result<paydesk_domain::sop::SopLinks, paydesk_app::AppError> {
+    let list = |name: &str| -> Vec<String> {
+        value(fields, name)
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut lines = Vec::new();
+    for l in values(fields, "business_lines") {
+        lines.push(l.parse::<paydesk_domain::ticket::BusinessLine>()?);
+    }
+    Ok(paydesk_domain::sop::SopLinks {
+        categories: list("categories"),
+        business_lines: lines,
+        reason_codes: list("reason_codes"),
+    })
 }
 
 /// The values of `name` in a posted form, in order.

@@ -130,8 +130,36 @@ pub async fn library_and_sop_pages(store: Store) {
     assert_eq!(bad_date.status, StatusCode::BAD_REQUEST);
     assert!(body(&bad_date).contains("YYYY-MM-DD"));
 
-    // Sending for review, then the author cannot publish; the second lead can.
+    // The links are changed by form.
     let id = at.trim_start_matches("/desk/sops/").to_string();
+    let linked = post(
+        &d.api,
+        &d.lead,
+        &format!("/desk/sops/{id}/links"),
+        &[
+            ("categories", "payout_delayed, transfer_or_payout"),
+            ("business_lines", "merchant"),
+        ],
+        true,
+    )
+    .await;
+    location(&linked);
+    let page = html(&d.api, &d.lead, &format!("/desk/sops/{id}")).await;
+    assert!(
+        page.contains("payout_delayed, transfer_or_payout, merchant"),
+        "{page}"
+    );
+    let bad_line = post(
+        &d.api,
+        &d.lead,
+        &format!("/desk/sops/{id}/links"),
+        &[("business_lines", "martian")],
+        true,
+    )
+    .await;
+    assert_eq!(bad_line.status, StatusCode::BAD_REQUEST);
+
+    // Sending for review, then the author cannot publish; the second lead can.
     let sent = post(
         &d.api,
         &d.lead,

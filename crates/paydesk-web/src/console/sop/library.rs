@@ -1,6 +1,6 @@
 //! `/desk/sops`: the library, searched by words; writers start an SOP from a form.
 
-use super::{review_date, value, values};
+use super::{review_date, typed_links, value};
 use crate::console::desk::{Chrome, Desk, Section};
 use crate::console::page::{answer, failure, sentence};
 use askama::Template;
@@ -168,14 +168,6 @@ pub async fn show(
     .await
 }
 
-fn list(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 /// `POST /desk/sops`: starts an SOP (version 1, a draft) and opens its page.
 pub async fn create(
     State(app): State<App>,
@@ -189,22 +181,12 @@ pub async fn create(
         reason_codes: value(&fields, "reason_codes").to_string(),
         review_by: value(&fields, "review_by").to_string(),
     };
-    let mut lines = Vec::new();
-    for l in values(&fields, "business_lines") {
-        match l.parse::<BusinessLine>() {
-            Ok(l) => lines.push(l),
-            Err(e) => return refused(&app, &desk, e.into(), form).await,
-        }
-    }
-    let input = match review_date(&form.review_by) {
-        Ok(review_by) => SopInput {
+    let typed = typed_links(&fields).and_then(|links| Ok((links, review_date(&form.review_by)?)));
+    let input = match typed {
+        Ok((links, review_by)) => SopInput {
             title: form.title.clone(),
             body: form.body.clone(),
-            links: SopLinks {
-                categories: list(&form.categories),
-                business_lines: lines,
-                reason_codes: list(&form.reason_codes),
-            },
+            links,
             owner_id: None,
             review_by,
         },

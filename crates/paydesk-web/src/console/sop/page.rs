@@ -2,7 +2,7 @@
 //! asked for with `?version=n`), the version history with each readable version a link,
 //! the draft's form for writers and the moves the person may make.
 
-use super::{date_value, review_date, value};
+use super::{date_value, review_date, typed_links, value};
 use crate::console::desk::{Chrome, Desk, Section};
 use crate::console::page::{answer, failure, sentence};
 use askama::Template;
@@ -15,6 +15,7 @@ use paydesk_app::{App, AppError};
 use paydesk_domain::id::SopId;
 use paydesk_domain::policy::Action;
 use paydesk_domain::sop::{VersionMove, VersionStatus, to_safe_html};
+use paydesk_domain::ticket::BusinessLine;
 use paydesk_domain::{Actor, UserId};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -61,6 +62,15 @@ pub struct DraftForm {
     pub review_by: String,
 }
 
+/// The links form, for writers.
+#[derive(Debug, Clone)]
+pub struct LinksForm {
+    pub categories: String,
+    pub reason_codes: String,
+    /// Each business line and whether it is linked.
+    pub lines: Vec<(&'static str, bool)>,
+}
+
 /// The page of one SOP.
 #[derive(Template)]
 #[template(path = "console/sop/page.html")]
@@ -79,6 +89,7 @@ pub struct SopPage {
     /// Why a version in review waits for someone else.
     pub notes: Vec<String>,
     pub may_new_version: bool,
+    pub links_form: Option<LinksForm>,
     pub errors: Vec<String>,
 }
 
@@ -213,6 +224,14 @@ async fn render(
                 .versions
                 .iter()
                 .any(|v| matches!(v.status, VersionStatus::Draft | VersionStatus::InReview)),
+        links_form: desk.may(Action::SopWrite).then(|| LinksForm {
+            categories: view.sop.links.categories.join(", "),
+            reason_codes: view.sop.links.reason_codes.join(", "),
+            lines: BusinessLine::ALL
+                .iter()
+                .map(|l| (l.as_str(), view.sop.links.business_lines.contains(l)))
+                .collect(),
+        }),
         draft,
         moves,
         notes,
@@ -323,6 +342,26 @@ pub async fn move_version(
 pub async fn new_version(State(app): State<App>, desk: Desk, Path(id): Path<i64>) -> Response {
     match app.new_sop_version(&desk.caller, SopId(id)).await {
         Ok(v) => back(id, v.version),
+        Err(e) => refused(&app, &desk, id, 0, e, None).await,
+    }
+}
+
+/// `POST /desk/sops/{id}/links`: replaces the categories, business lines and reason codes.
+pub async fn save_links(
+    State(app): State<App>,
+    desk: Desk,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let saved = match typed_links(&fields) {
+        Ok(links) => app
+            .set_sop_links(&desk.caller, SopId(id), links, None)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(()) => Redirect::to(&format!("/desk/sops/{id}")).into_response(),
         Err(e) => refused(&app, &desk, id, 0, e, None).await,
     }
 }
