@@ -305,6 +305,11 @@ pub async fn ticket_panel_ticks_by_form_and_blocks_solving(store: Store) {
         "{page}"
     );
     assert!(page.contains("1 left"));
+    assert!(
+        page.contains("started following SOP"),
+        "the timeline tells the run"
+    );
+    assert!(page.contains("ticked the step confirm-the-customer-s-identity"));
     let no_csrf = post(&d.api, &d.agent, &run_path, &[("done", keys[2])], false).await;
     assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
     location(

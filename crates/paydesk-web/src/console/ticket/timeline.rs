@@ -72,7 +72,23 @@ pub fn sentence(e: &Event, people: &People) -> String {
                 format!("{who} linked a {kind}.")
             }
         }
+        EventKind::SopProgress => sop_progress(&who, d),
         other => format!("{who}: {}.", words(other.as_str())),
+    }
+}
+
+/// A `sop_progress` event: "Ana ticked the step check-the-ledger (SOP 3, version 2)."
+fn sop_progress(who: &str, d: &Value) -> String {
+    let which = format!(
+        "SOP {}, version {}",
+        d["sop_id"].as_i64().unwrap_or_default(),
+        d["version"].as_i64().unwrap_or_default()
+    );
+    let step = d["step"].as_str().unwrap_or("a step");
+    match d["action"].as_str() {
+        Some("started") => format!("{who} started following {which}."),
+        Some("unticked") => format!("{who} unticked the step {step} ({which})."),
+        _ => format!("{who} ticked the step {step} ({which})."),
     }
 }
 
