@@ -168,6 +168,40 @@ async fn library_routes_answer_with_their_codes(store: Store) {
         "invalid_json",
         None,
     );
+    problem(
+        &d.lead
+            .send(
+                &d.api,
+                Call::post(
+                    "/api/v1/sops",
+                    json!({ "title": "x", "body": "1. a\u{0}b" }),
+                ),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("body"),
+    );
+    let too_long = "1. step\n".repeat(9_000);
+    problem(
+        &d.lead
+            .send(
+                &d.api,
+                Call::post("/api/v1/sops", json!({ "title": "x", "body": too_long })),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("body"),
+    );
+    problem(
+        &d.agent
+            .send(&d.api, Call::get("/api/v1/sops?q=a%00b"))
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        Some("q"),
+    );
     let created = ok(
         &d.lead.send(&d.api, Call::post("/api/v1/sops", good)).await,
         StatusCode::CREATED,
