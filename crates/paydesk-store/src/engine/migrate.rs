@@ -92,6 +92,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0013_saved_views.sql"),
         postgres: include_str!("../../migrations/postgres/0013_saved_views.sql"),
     },
+    Migration {
+        version: 17,
+        name: "rules",
+        sqlite: include_str!("../../migrations/sqlite/0017_rules.sql"),
+        postgres: include_str!("../../migrations/postgres/0017_rules.sql"),
+    },
 ];
 
 /// How many migrations this build knows.
