@@ -95,7 +95,9 @@ pub use refund::{RefundFilter, RefundRecord};
 pub use refund_policy::StoredRefundPolicy;
 pub use refund_work::{NewRefund, RefundDecision, RefundResult};
 pub use rule::{RuleWrite, StoredRule};
-pub use rule_firing::{FiringRecord, NewFiring, RuleFactRow, TRIGGER_EVENT_KINDS, TriggerSource};
+pub use rule_firing::{
+    FiringRecord, NewFiring, RuleFactRow, RuleLoop, TRIGGER_EVENT_KINDS, TriggerSource,
+};
 pub use saved_view::SavedView;
 pub use sla::{SLA_REAPPLY_JOB, SlaSetting, StoredCalendar, StoredPolicy};
 pub use sla_clock::NO_DUE;

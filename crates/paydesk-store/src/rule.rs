@@ -111,7 +111,8 @@ impl Store {
             )
             .await?;
         let stored = load(&mut tx, RuleId(id)).await?;
-        event::append(&mut tx, &audit(RuleId(id)), None).await?;
+        let audit = audit(RuleId(id));
+        event::append(&mut tx, &audit, audit.ip.as_deref()).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -144,7 +145,7 @@ impl Store {
         )
         .await?;
         let stored = load(&mut tx, id).await?;
-        event::append(&mut tx, audit, None).await?;
+        event::append(&mut tx, audit, audit.ip.as_deref()).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -168,7 +169,7 @@ impl Store {
             return Err(StoreError::NotFound { entity: "rule" });
         }
         let stored = load(&mut tx, id).await?;
-        event::append(&mut tx, audit, None).await?;
+        event::append(&mut tx, audit, audit.ip.as_deref()).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -185,7 +186,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound { entity: "rule" });
         }
-        event::append(&mut tx, audit, None).await?;
+        event::append(&mut tx, audit, audit.ip.as_deref()).await?;
         tx.commit().await
     }
 
@@ -217,7 +218,7 @@ impl Store {
             )
             .await?;
         }
-        event::append(&mut tx, audit, None).await?;
+        event::append(&mut tx, audit, audit.ip.as_deref()).await?;
         tx.commit().await?;
         Ok(true)
     }

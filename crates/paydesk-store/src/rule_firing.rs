@@ -67,6 +67,15 @@ pub struct RuleFactRow {
     pub has_refund_pending: bool,
 }
 
+/// The two rule loops, each a row of `rule_trigger_cursor` held by lease.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleLoop {
+    /// Triggers: the cursor is the last evaluated event id.
+    Triggers = 1,
+    /// Time-rule sweeps: the cursor is unused.
+    Sweep = 2,
+}
+
 /// The event kinds that can start triggers.
 pub const TRIGGER_EVENT_KINDS: &[&str] = &[
     "ticket_created",
@@ -122,7 +131,7 @@ impl Store {
         if inserted == 0 {
             return Ok(false);
         }
-        event::append(&mut tx, fired, None).await?;
+        event::append(&mut tx, fired, fired.ip.as_deref()).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -177,10 +186,12 @@ impl Store {
             .collect()
     }
 
-    /// Takes the trigger loop's lease for `owner` until `now + lease_ms` when nobody else
-    /// holds it; returns the last evaluated event id, or `None` when another holds it.
-    pub async fn lease_trigger_cursor(
+    /// Takes a rule loop's lease for `owner` until `now + lease_ms` when nobody else
+    /// holds it; returns the loop's cursor (for triggers, the last evaluated event id), or
+    /// `None` when another instance holds it.
+    pub async fn lease_rule_loop(
         &self,
+        rule_loop: RuleLoop,
         owner: &str,
         now: Timestamp,
         lease_ms: i64,
@@ -188,15 +199,15 @@ impl Store {
         let mut tx = self.write().await?;
         let n = tx
             .exec(
-                "UPDATE rule_trigger_cursor SET leased_by = $1, leased_until = $2 WHERE id = 1 \
+                "UPDATE rule_trigger_cursor SET leased_by = $1, leased_until = $2 WHERE id = $4 \
                  AND (leased_until IS NULL OR leased_until < $3 OR leased_by = $1)",
-                &args![owner, now.0 + lease_ms, now.0],
+                &args![owner, now.0 + lease_ms, now.0, rule_loop as i64],
             )
             .await?;
         let row = tx
             .row(
-                "SELECT last_event_id FROM rule_trigger_cursor WHERE id = 1",
-                &[],
+                "SELECT last_event_id FROM rule_trigger_cursor WHERE id = $1",
+                &args![rule_loop as i64],
             )
             .await?
             .ok_or_else(|| StoreError::Corrupt("rule_trigger_cursor has no row".into()))?;
@@ -207,10 +218,11 @@ impl Store {
         Ok(Some(EventId(row.i64("last_event_id")?)))
     }
 
-    /// Moves the cursor to `to` (never back) while `owner` holds the lease; `release`
-    /// gives the lease up. Returns whether the owner still held it.
-    pub async fn advance_trigger_cursor(
+    /// Moves a rule loop's cursor to `to` (never back) while `owner` holds the lease;
+    /// `release` gives the lease up. Returns whether the owner still held it.
+    pub async fn advance_rule_loop(
         &self,
+        rule_loop: RuleLoop,
         owner: &str,
         to: EventId,
         release: bool,
@@ -222,8 +234,8 @@ impl Store {
                  THEN $1 ELSE last_event_id END, \
                  leased_until = CASE WHEN $2 = 1 THEN NULL ELSE leased_until END, \
                  leased_by = CASE WHEN $2 = 1 THEN NULL ELSE leased_by END \
-                 WHERE id = 1 AND leased_by = $3",
-                &args![to.0, i64::from(release), owner],
+                 WHERE id = $4 AND leased_by = $3",
+                &args![to.0, i64::from(release), owner, rule_loop as i64],
             )
             .await?;
         tx.commit().await?;

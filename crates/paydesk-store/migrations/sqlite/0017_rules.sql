@@ -38,13 +38,13 @@ CREATE TABLE rule_firings (
 CREATE INDEX rule_firings_rule ON rule_firings(rule_id, id);
 CREATE INDEX rule_firings_ticket ON rule_firings(ticket_id, rule_id, id);
 
--- Where the trigger loop stands in the event log: every event up to last_event_id has been
--- evaluated. One row; an instance holds it by lease (leased_by until leased_until) while
--- it works, so two instances never evaluate one event at once.
+-- The rule loops, one row each: 1, triggers (every event up to last_event_id has been
+-- evaluated); 2, time-rule sweeps (last_event_id unused). An instance holds a row by lease
+-- (leased_by until leased_until) while it works, so two instances never run one loop at once.
 CREATE TABLE rule_trigger_cursor (
     id INTEGER PRIMARY KEY,
     last_event_id INTEGER NOT NULL,
     leased_by TEXT,
     leased_until INTEGER
 );
-INSERT INTO rule_trigger_cursor (id, last_event_id) VALUES (1, 0);
+INSERT INTO rule_trigger_cursor (id, last_event_id) VALUES (1, 0), (2, 0);
