@@ -35,6 +35,51 @@ pub struct RuleInput {
     pub is_active: bool,
 }
 
+/// What a webhook secret reads as outside; sent back unchanged, it keeps the secret.
+pub const SECRET_MASK: &str = "********";
+
+/// Replaces every webhook action's secret in `actions` (or a whole spec) with the mask.
+pub fn mask_secrets(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(secret) = map.get_mut("secret")
+                && secret.is_string()
+            {
+                *secret = Value::String(SECRET_MASK.to_owned());
+            }
+            map.values_mut().for_each(mask_secrets);
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_secrets),
+        _ => {}
+    }
+}
+
+/// A spec as answered outside: webhook secrets masked.
+#[must_use]
+pub fn masked_spec(spec: &RuleSpec) -> Value {
+    let mut value = serde_json::to_value(spec).unwrap_or(Value::Null);
+    mask_secrets(&mut value);
+    value
+}
+
+/// Puts back the stored secret of each webhook action whose secret came back masked
+/// (the same URL in the stored rule); a masked secret with no stored one is dropped.
+fn keep_secrets(spec: &mut RuleSpec, stored: &RuleSpec) {
+    for action in &mut spec.actions {
+        if let paydesk_domain::rules::Action::CallWebhook { url, secret } = action
+            && secret.as_deref() == Some(SECRET_MASK)
+        {
+            *secret = stored.actions.iter().find_map(|a| match a {
+                paydesk_domain::rules::Action::CallWebhook {
+                    url: old,
+                    secret: Some(s),
+                } if old == url => Some(s.clone()),
+                _ => None,
+            });
+        }
+    }
+}
+
 /// Every string a rule holds passes the card-number redactor before it is stored.
 fn redact_strings(value: &mut Value) {
     match value {
@@ -125,7 +170,8 @@ impl App {
         expected_version: Option<i64>,
     ) -> Result<StoredRule, AppError> {
         caller.require(Action::RuleManage)?;
-        let write = checked(input)?;
+        let mut write = checked(input)?;
+        keep_secrets(&mut write.spec, &self.store.rule(id).await?.rule.spec);
         let event = self.config_event(
             caller,
             json!({"setting": "rule", "rule_id": id, "name": write.name, "change": "updated"}),

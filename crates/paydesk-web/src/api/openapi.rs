@@ -3,7 +3,7 @@
 use super::{
     agents, chat, customers, deliveries, dispute_dto as dd, disputes, dto, incident_dto as idto,
     incidents, mail, payment_dto as pd, payment_health as ph, payments, privacy, queues,
-    refund_dto, refunds, routing_dto as rd, session, sla, tickets, tokens, work,
+    refund_dto, refunds, routing_dto as rd, rule_dto, rules, session, sla, tickets, tokens, work,
 };
 use crate::error::{Problem, RefusalOut};
 use axum::routing::get;
@@ -35,9 +35,12 @@ use utoipa::OpenApi;
         payments::load_transactions, payments::list_transactions, payments::get_transaction,
         payments::load_payouts, payments::list_payouts, payments::get_payout,
         payments::ticket_payments, payments::link, payments::unlink, payments::activity,
+        rules::list, rules::create, rules::get_one, rules::replace, rules::remove, rules::activate,
+        rules::deactivate, rules::reorder, rules::dry_run, rules::firings,
     ),
     components(schemas(
-        Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
+        Problem, rule_dto::RuleIn, rule_dto::RuleOut, rule_dto::RuleOrder, rule_dto::DryRunOut, rule_dto::DryRunHitOut,
+        rule_dto::FiringOut, paydesk_domain::rules::RuleSpec, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
         dto::CreateTicket, dto::PatchTicket, dto::CreateMessage, dto::AttachmentIn, dto::CustomerOut, dto::CustomerPage,
         dto::CreateCustomer, dto::PatchCustomer, session::SignIn, session::SessionOut, session::SessionUser,
         privacy::CustomerExportOut, privacy::ErasedOut, tokens::CreateToken, tokens::TokenOut, tokens::CreatedTokenOut, tokens::TokenList,
@@ -63,7 +66,7 @@ use utoipa::OpenApi;
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "payments"), (name = "refunds"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "payments"), (name = "refunds"), (name = "rules"))
 )]
 pub struct ApiDoc;
 
