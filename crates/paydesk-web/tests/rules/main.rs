@@ -215,7 +215,7 @@ async fn bad_rules_are_refused_with_their_place(store: Store) {
         (
             with(json!({"all": [], "none": []}), tag.clone()),
             "invalid_field",
-            "spec.conditions",
+            "spec.conditions.none",
         ),
         (with(json!({}), json!([])), "no_actions", "spec.actions"),
         (
