@@ -20,6 +20,7 @@ pub mod format;
 mod home;
 mod lead;
 pub mod page;
+mod rules;
 mod sign_in;
 mod ticket;
 pub mod when;
@@ -49,5 +50,6 @@ pub fn routes() -> Router<App> {
         .merge(ticket::routes())
         .merge(lead::routes())
         .merge(admin::routes())
+        .merge(rules::routes())
         .method_not_allowed_fallback(crate::api::method_not_allowed)
 }

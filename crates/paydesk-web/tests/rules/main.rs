@@ -10,6 +10,9 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../console_lead/html.rs"]
+#[expect(dead_code, reason = "only the form helpers are used here")]
+mod html;
 mod pages;
 
 use axum::http::{Method, StatusCode};
@@ -292,7 +295,10 @@ fn rule_routes_are_documented() {
     assert!(doc["components"]["schemas"]["RuleSpec"].is_object());
 }
 
+use pages::lead_manages_rules_in_the_console;
+
 on_both_engines!(
     rule_routes_answer_with_their_codes,
-    bad_rules_are_refused_with_their_place
+    bad_rules_are_refused_with_their_place,
+    lead_manages_rules_in_the_console,
 );
