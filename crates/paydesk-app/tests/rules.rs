@@ -317,7 +317,7 @@ async fn every_change_names_the_rule(store: Store) {
     assert_eq!(firing.data["actions"], json!(["set_priority", "add_note"]));
     let ledger = app.rule_firings(&lead, rid, None, 50).await.unwrap();
     assert_eq!(ledger.len(), 1);
-    assert_eq!(ledger[0].ticket_id, id);
+    assert_eq!(ledger[0].firing.ticket_id, id);
 }
 
 async fn a_dry_run_writes_nothing(store: Store) {

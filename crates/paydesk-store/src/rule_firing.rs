@@ -7,6 +7,7 @@ use crate::sql::Row;
 use crate::{Store, args, event};
 use paydesk_domain::event::NewEvent;
 use paydesk_domain::id::RuleId;
+use paydesk_domain::rules::PaymentFacts;
 use paydesk_domain::{EventId, TicketId, Timestamp};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -24,17 +25,11 @@ pub struct NewFiring {
     pub error: Option<String>,
 }
 
-/// A recorded firing.
+/// A recorded firing: its id in the ledger and what was recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FiringRecord {
     pub id: i64,
-    pub rule_id: RuleId,
-    pub ticket_id: TicketId,
-    pub fired_at: Timestamp,
-    pub source_event_id: Option<EventId>,
-    pub ticket_version: i64,
-    pub actions: Json,
-    pub error: Option<String>,
+    pub firing: NewFiring,
 }
 
 /// An event that may start triggers.
@@ -59,12 +54,8 @@ pub struct RuleFactRow {
     pub status_since: Option<Timestamp>,
     pub last_public_reply_at: Option<Timestamp>,
     pub last_customer_message_at: Option<Timestamp>,
-    pub failure_codes: Vec<String>,
-    pub gateways: Vec<String>,
-    pub methods: Vec<String>,
-    pub largest_amount: Option<i64>,
-    pub has_open_dispute: bool,
-    pub has_refund_pending: bool,
+    /// The linked payments, summarised as rules read them.
+    pub payment: PaymentFacts,
 }
 
 /// The two rule loops, each a row of `rule_trigger_cursor` held by lease.
@@ -89,13 +80,15 @@ pub const TRIGGER_EVENT_KINDS: &[&str] = &[
 fn firing_from(row: &Row) -> Result<FiringRecord, StoreError> {
     Ok(FiringRecord {
         id: row.i64("id")?,
-        rule_id: RuleId(row.i64("rule_id")?),
-        ticket_id: TicketId(row.i64("ticket_id")?),
-        fired_at: Timestamp(row.i64("fired_at")?),
-        source_event_id: row.opt_i64("source_event_id")?.map(EventId),
-        ticket_version: row.i64("ticket_version")?,
-        actions: row.json("actions")?,
-        error: row.opt_text("error")?,
+        firing: NewFiring {
+            rule_id: RuleId(row.i64("rule_id")?),
+            ticket_id: TicketId(row.i64("ticket_id")?),
+            fired_at: Timestamp(row.i64("fired_at")?),
+            source_event_id: row.opt_i64("source_event_id")?.map(EventId),
+            ticket_version: row.i64("ticket_version")?,
+            actions: row.json("actions")?,
+            error: row.opt_text("error")?,
+        },
     })
 }
 
@@ -352,15 +345,18 @@ impl Store {
             status_since: times.opt_i64("status_since")?.map(Timestamp),
             last_public_reply_at: times.opt_i64("last_public_reply_at")?.map(Timestamp),
             last_customer_message_at: times.opt_i64("last_customer_message_at")?.map(Timestamp),
-            largest_amount: times.opt_i64("largest_amount")?,
-            has_open_dispute: times.i64("open_disputes")? > 0,
-            has_refund_pending: times.i64("pending_refunds")? > 0,
-            ..RuleFactRow::default()
+            payment: PaymentFacts {
+                largest_amount: times.opt_i64("largest_amount")?,
+                has_open_dispute: times.i64("open_disputes")? > 0,
+                has_refund_pending: times.i64("pending_refunds")? > 0,
+                ..PaymentFacts::default()
+            },
         };
+        let p = &mut facts.payment;
         for row in &payments {
-            push_unique(&mut facts.failure_codes, row.opt_text("failure_code")?);
-            push_unique(&mut facts.gateways, Some(row.text("gateway")?));
-            push_unique(&mut facts.methods, row.opt_text("payment_method")?);
+            push_unique(&mut p.failure_codes, row.opt_text("failure_code")?);
+            push_unique(&mut p.gateways, Some(row.text("gateway")?));
+            push_unique(&mut p.methods, row.opt_text("payment_method")?);
         }
         Ok(facts)
     }

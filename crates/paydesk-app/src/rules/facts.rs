@@ -6,7 +6,7 @@ use crate::error::AppError;
 use paydesk_domain::Timestamp;
 use paydesk_domain::calendar::{Calendar, CalendarSpec};
 use paydesk_domain::rules::{
-    CustomerFacts, EscalationFacts, PaymentFacts, SlaFacts, TicketFacts, TicketSnapshot, TimeFacts,
+    CustomerFacts, EscalationFacts, SlaFacts, TicketFacts, TicketSnapshot, TimeFacts,
 };
 use paydesk_domain::ticket::{Status, Ticket};
 
@@ -81,14 +81,7 @@ impl App {
                 updated_at: ticket.updated_at,
             },
             customer,
-            payment: PaymentFacts {
-                failure_codes: row.failure_codes,
-                gateways: row.gateways,
-                methods: row.methods,
-                largest_amount: row.largest_amount,
-                has_open_dispute: row.has_open_dispute,
-                has_refund_pending: row.has_refund_pending,
-            },
+            payment: row.payment,
             sla: SlaFacts {
                 is_at_risk: row.sla_at_risk,
                 is_breached: row.sla_breached,

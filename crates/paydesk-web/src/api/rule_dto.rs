@@ -129,11 +129,12 @@ pub struct FiringOut {
 }
 
 impl From<&FiringRecord> for FiringOut {
-    fn from(f: &FiringRecord) -> Self {
+    fn from(record: &FiringRecord) -> Self {
+        let f = &record.firing;
         let mut actions = f.actions.clone();
         paydesk_app::rules::mask_secrets(&mut actions);
         Self {
-            id: f.id,
+            id: record.id,
             ticket: ticket_number(f.ticket_id),
             fired_at: f.fired_at.rfc3339(),
             source_event_id: f.source_event_id.map(|e| e.0),
