@@ -501,6 +501,28 @@ async fn bad_rules_are_refused_clearly(store: Store) {
         .await;
     assert!(matches!(refused, Err(AppError::Forbidden { .. })));
     assert!(app.rules(&lead).await.unwrap().is_empty());
+
+    let noted = app
+        .create_rule(
+            &lead,
+            &RuleInput {
+                name: "Note".into(),
+                spec: trigger(
+                    &["ticket_created"],
+                    json!({}),
+                    json!([{"type": "add_note", "text": "Customer sent card 4111 1111 1111 1111"}]),
+                ),
+                is_active: false,
+            },
+        )
+        .await
+        .unwrap();
+    let stored = format!("{:?}", noted.rule.spec);
+    assert!(
+        !stored.contains("4111 1111 1111 1111"),
+        "rule texts are redacted: {stored}"
+    );
+    assert!(stored.contains("Customer sent card"));
 }
 
 on_both_engines!(
