@@ -11,6 +11,8 @@ pub struct Caller {
     pub principal: Principal,
     /// The client's address, for the audit trail.
     pub ip: Option<String>,
+    /// The rule acting through this caller, recorded as the actor of what it changes.
+    pub rule: Option<(paydesk_domain::id::RuleId, String)>,
 }
 
 impl Caller {
@@ -20,19 +22,41 @@ impl Caller {
         Self {
             principal: Principal::System,
             ip: None,
+            rule: None,
+        }
+    }
+
+    /// A trigger or time rule acting: paydesk's own permissions (the rule was allowed
+    /// by a lead who may manage rules), recorded as `Actor::Rule` on every event.
+    #[must_use]
+    pub fn for_rule(id: paydesk_domain::id::RuleId, name: &str) -> Self {
+        Self {
+            principal: Principal::System,
+            ip: None,
+            rule: Some((id, name.to_owned())),
         }
     }
 
     /// A principal calling from `ip`.
     #[must_use]
     pub fn new(principal: Principal, ip: Option<String>) -> Self {
-        Self { principal, ip }
+        Self {
+            principal,
+            ip,
+            rule: None,
+        }
     }
 
     /// The actor recorded on events.
     #[must_use]
     pub fn actor(&self) -> Actor {
-        self.principal.actor()
+        match &self.rule {
+            Some((id, name)) => Actor::Rule {
+                id: *id,
+                name: name.clone(),
+            },
+            None => self.principal.actor(),
+        }
     }
 
     /// Refuses with [`AppError::Forbidden`] unless the policy allows `action`.

@@ -33,6 +33,7 @@ mod people;
 mod refunds;
 mod reply;
 mod routing;
+mod rules;
 mod sla;
 mod sops;
 mod template;
@@ -284,6 +285,12 @@ impl App {
         disputes::set_up(self).await?;
         summary.messages += refunds::set_up(self, &desk).await?;
         sops::set_up(self, &desk, opts.end).await?;
+        let lead = desk
+            .logins
+            .iter()
+            .find(|l| l.role == paydesk_domain::role::Role::Lead)
+            .map(|l| l.email.as_str());
+        self.set_up_demo_rules(lead).await?;
         Ok(summary)
     }
 }

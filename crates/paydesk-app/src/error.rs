@@ -43,6 +43,12 @@ pub enum AppError {
     Forbidden {
         action: paydesk_domain::policy::Action,
     },
+    /// A rule that cannot be saved: its code, where in the rule, and what to do.
+    #[error("{}: {}", .0.path, .0.message)]
+    Rule(paydesk_domain::rules::RuleError),
+    /// A rule's action that cannot be taken in this build (recorded on the firing).
+    #[error("{0} is not available yet")]
+    NotAvailable(&'static str),
     /// A storage failure the caller cannot fix.
     #[error("storage failure: {0}")]
     Store(StoreError),
@@ -127,6 +133,8 @@ impl AppError {
             Self::AtCapacity { .. } => "at_capacity",
             Self::NotWorkable { .. } => "not_workable",
             Self::Forbidden { .. } => "forbidden",
+            Self::Rule(e) => e.code,
+            Self::NotAvailable(_) => "not_available",
             Self::Store(e) => e.code(),
             Self::SignInFailed => "sign_in_failed",
             Self::TooManyAttempts { .. } => "too_many_attempts",
@@ -156,6 +164,7 @@ impl AppError {
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::Invalid { field, .. } => Some(field),
+            Self::Rule(e) => Some(&e.path),
             Self::Domain(DomainError::Invalid { field, .. }) => Some(field),
             _ => None,
         }

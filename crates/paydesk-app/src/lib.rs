@@ -21,6 +21,7 @@ pub mod refunds;
 pub mod retention;
 pub mod roster;
 pub mod routing;
+pub mod rules;
 pub mod settings;
 pub mod sla;
 pub mod sops;

@@ -15,6 +15,7 @@ mod queues;
 mod raw;
 mod report;
 mod routing;
+mod rules;
 
 use crate::config::Settings;
 use clap::{Subcommand, ValueEnum};
@@ -109,6 +110,21 @@ pub enum BenchCommand {
         /// Requests per page.
         #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
         requests: u64,
+        #[command(flatten)]
+        databases: Databases,
+    },
+    /// Rule evaluation: ticket events per second through 200 active rules.
+    ///
+    /// First through the domain evaluator alone, then end to end on each engine: tickets
+    /// written through the services (created, then changed), the trigger loop reading
+    /// their events, evaluating the rules and taking the firings' actions.
+    Rules {
+        /// Events through the domain evaluator.
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+        events: u64,
+        /// Tickets written end to end.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
+        tickets: u64,
         #[command(flatten)]
         databases: Databases,
     },
@@ -231,6 +247,19 @@ pub async fn run(settings: &Settings, cmd: BenchCommand) -> anyhow::Result<()> {
             let bench = pages::PageBench {
                 tickets: usize::try_from(tickets)?,
                 requests: usize::try_from(requests)?,
+                place,
+            };
+            bench.run(engines).await
+        }
+        BenchCommand::Rules {
+            events,
+            tickets,
+            databases,
+        } => {
+            let (engines, place) = databases.place(settings);
+            let bench = rules::RuleBench {
+                events: usize::try_from(events)?,
+                tickets: usize::try_from(tickets)?,
                 place,
             };
             bench.run(engines).await

@@ -42,6 +42,8 @@ mod refund;
 mod refund_policy;
 mod refund_work;
 pub mod retention;
+mod rule;
+mod rule_firing;
 mod saved_view;
 mod search;
 mod secret;
@@ -94,6 +96,10 @@ pub use queue_view::{QueueCounts, WorkRow};
 pub use refund::{RefundFilter, RefundRecord};
 pub use refund_policy::StoredRefundPolicy;
 pub use refund_work::{NewRefund, RefundDecision, RefundResult};
+pub use rule::{RuleWrite, StoredRule};
+pub use rule_firing::{
+    FiringRecord, NewFiring, RuleFactRow, RuleLoop, TRIGGER_EVENT_KINDS, TriggerSource,
+};
 pub use saved_view::SavedView;
 pub use sla::{SLA_REAPPLY_JOB, SlaSetting, StoredCalendar, StoredPolicy};
 pub use sla_clock::NO_DUE;

@@ -20,6 +20,8 @@ pub mod queues;
 pub mod refund_dto;
 pub mod refunds;
 pub mod routing_dto;
+pub mod rule_dto;
+pub mod rules;
 pub mod session;
 pub mod sla;
 pub mod sop_dto;
@@ -55,6 +57,7 @@ pub fn routes() -> Router<App> {
         .merge(sops::routes())
         .merge(payment_health::routes())
         .merge(refunds::routes())
+        .merge(rules::routes())
         .method_not_allowed_fallback(method_not_allowed)
 }
 

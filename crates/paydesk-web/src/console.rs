@@ -21,6 +21,7 @@ pub mod format;
 mod home;
 mod lead;
 pub mod page;
+mod rules;
 mod sign_in;
 mod sop;
 mod ticket;
@@ -52,5 +53,6 @@ pub fn routes() -> Router<App> {
         .merge(lead::routes())
         .merge(admin::routes())
         .merge(sop::routes())
+        .merge(rules::routes())
         .method_not_allowed_fallback(crate::api::method_not_allowed)
 }

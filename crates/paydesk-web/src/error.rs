@@ -55,8 +55,19 @@ pub struct RefusalOut {
 #[must_use]
 pub fn status_of(code: &str) -> StatusCode {
     match code {
-        "invalid_field" | "unknown_value" | "invalid_json" | "invalid_query" | "invalid_cursor"
-        | "invalid_header" => StatusCode::BAD_REQUEST,
+        "invalid_field"
+        | "unknown_value"
+        | "invalid_json"
+        | "invalid_query"
+        | "invalid_cursor"
+        | "invalid_header"
+        | "operator_not_allowed"
+        | "invalid_value"
+        | "no_trigger_events"
+        | "no_actions"
+        | "too_many_actions"
+        | "too_many_conditions"
+        | "invalid_name" => StatusCode::BAD_REQUEST,
         "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "body_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
         "unauthenticated" | "sign_in_failed" => StatusCode::UNAUTHORIZED,

@@ -1,7 +1,8 @@
 //! paydesk's background work: durable jobs claimed from the database with leases and run
 //! with retries (see [`runner`]), the SMTP sending of outgoing mail (see [`smtp`]), the
 //! routing loop (see [`routing`]), the incident loop (see [`incidents`]) and the refund
-//! sweep (see [`refunds`]).
+//! sweep (see [`refunds`]), and the rule loops with their mail and webhook jobs (see
+//! [`rules`]).
 //!
 //! A serving instance starts them with [`spawn`]; each runs until the process ends. Jobs
 //! survive restarts and crashes: what was queued is still queued, and a claim held by a
@@ -11,6 +12,7 @@ pub mod incidents;
 pub mod mail;
 pub mod refunds;
 pub mod routing;
+pub mod rules;
 pub mod runner;
 pub mod sla;
 pub mod smtp;
@@ -19,6 +21,7 @@ pub mod timers;
 pub use runner::{Handler, JobFuture, Ran, Runner};
 
 use paydesk_app::App;
+use paydesk_app::rules::{RULE_NOTIFY_JOB, RULE_WEBHOOK_JOB};
 use paydesk_store::{INCIDENT_UPDATE_JOB, MAIL_JOB, SLA_REAPPLY_JOB};
 use tokio::task::JoinHandle;
 
@@ -29,12 +32,15 @@ use tokio::task::JoinHandle;
 pub fn runner(app: &App) -> Runner {
     let runner = Runner::new(app)
         .with_handler(SLA_REAPPLY_JOB, sla::ReapplyHandler)
-        .with_handler(INCIDENT_UPDATE_JOB, incidents::UpdateHandler);
+        .with_handler(INCIDENT_UPDATE_JOB, incidents::UpdateHandler)
+        .with_handler(RULE_WEBHOOK_JOB, rules::WebhookHandler::default());
     match &app.intake().smtp {
-        Some(settings) => runner.with_handler(
-            MAIL_JOB,
-            mail::MailHandler::new(smtp::SmtpSender::new(settings, &app.intake().mail_from)),
-        ),
+        Some(settings) => {
+            let sender = smtp::SmtpSender::new(settings, &app.intake().mail_from);
+            runner
+                .with_handler(MAIL_JOB, mail::MailHandler::new(sender.clone()))
+                .with_handler(RULE_NOTIFY_JOB, rules::NotifyHandler::new(sender))
+        }
         None => runner,
     }
 }
@@ -50,6 +56,7 @@ pub fn spawn(app: &App) -> Vec<JoinHandle<()>> {
         routing::RoutingLoop::default().spawn(app.clone()),
         incidents::IncidentLoop::default().spawn(app.clone()),
         refunds::spawn(app.clone()),
+        rules::spawn(app.clone(), std::time::Duration::from_secs(1)),
     ];
     if app.intake().smtp.is_none() {
         let store = app.store().clone();

@@ -98,6 +98,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0015_sops.sql"),
         postgres: include_str!("../../migrations/postgres/0015_sops.sql"),
     },
+    Migration {
+        version: 17,
+        name: "rules",
+        sqlite: include_str!("../../migrations/sqlite/0017_rules.sql"),
+        postgres: include_str!("../../migrations/postgres/0017_rules.sql"),
+    },
 ];
 
 /// How many migrations this build knows.

@@ -3,8 +3,8 @@
 use super::{
     agents, chat, customers, deliveries, dispute_dto as dd, disputes, dto, incident_dto as idto,
     incidents, mail, payment_dto as pd, payment_health as ph, payments, privacy, queues,
-    refund_dto, refunds, routing_dto as rd, session, sla, sop_dto as sd, sops, tickets, tokens,
-    work,
+    refund_dto, refunds, routing_dto as rd, rule_dto, rules, session, sla, sop_dto as sd, sops,
+    tickets, tokens, work,
 };
 use crate::error::{Problem, RefusalOut};
 use axum::routing::get;
@@ -39,9 +39,12 @@ use utoipa::OpenApi;
         sops::list, sops::create, sops::get_one, sops::set_links, sops::new_version, sops::version,
         sops::edit_draft, sops::move_version, sops::ticket_sops, sops::start, sops::mark_step,
         sops::requirements, sops::require_checklist, sops::lift_requirement,
+        rules::list, rules::create, rules::get_one, rules::replace, rules::remove, rules::activate,
+        rules::deactivate, rules::reorder, rules::dry_run, rules::firings,
     ),
     components(schemas(
-        Problem, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
+        Problem, rule_dto::RuleIn, rule_dto::RuleOut, rule_dto::RuleOrder, rule_dto::DryRunOut, rule_dto::DryRunHitOut,
+        rule_dto::FiringOut, paydesk_domain::rules::RuleSpec, dto::TicketOut, dto::TicketDetail, dto::MessageOut, dto::EventOut, dto::TicketPage, dto::EventPage,
         dto::CreateTicket, dto::PatchTicket, dto::CreateMessage, dto::AttachmentIn, dto::CustomerOut, dto::CustomerPage,
         dto::CreateCustomer, dto::PatchCustomer, session::SignIn, session::SessionOut, session::SessionUser,
         privacy::CustomerExportOut, privacy::ErasedOut, tokens::CreateToken, tokens::TokenOut, tokens::CreatedTokenOut, tokens::TokenList,
@@ -72,7 +75,7 @@ use utoipa::OpenApi;
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "payments"), (name = "refunds"), (name = "sops"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "payments"), (name = "refunds"), (name = "sops"), (name = "rules"))
 )]
 pub struct ApiDoc;
 

@@ -92,16 +92,18 @@ pub enum Section {
     Overview,
     Agents,
     Sops,
+    Rules,
     Admin,
     Shortcuts,
 }
 
 impl Section {
-    const ALL: [Section; 5] = [
+    const ALL: [Section; 6] = [
         Section::Work,
         Section::Overview,
         Section::Agents,
         Section::Sops,
+        Section::Rules,
         Section::Admin,
     ];
 
@@ -111,6 +113,7 @@ impl Section {
             Section::Overview => "/desk/overview",
             Section::Agents => "/desk/agents",
             Section::Sops => "/desk/sops",
+            Section::Rules => "/desk/rules",
             Section::Admin => "/desk/admin",
             Section::Shortcuts => "/desk/shortcuts",
         }
@@ -122,6 +125,7 @@ impl Section {
             Section::Overview => "Queue overview",
             Section::Agents => "Agents",
             Section::Sops => "SOPs",
+            Section::Rules => "Rules",
             Section::Admin => "Settings",
             Section::Shortcuts => "Shortcuts",
         }
@@ -134,6 +138,7 @@ impl Section {
             Section::Overview => desk.may(Action::ReportRead),
             Section::Agents => desk.may(Action::AgentRead),
             Section::Sops => desk.may(Action::SopRead),
+            Section::Rules => desk.may(Action::RuleManage),
             Section::Admin => {
                 desk.may(Action::UserManage)
                     || desk.may(Action::ConfigManage)
