@@ -92,6 +92,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0013_saved_views.sql"),
         postgres: include_str!("../../migrations/postgres/0013_saved_views.sql"),
     },
+    Migration {
+        version: 14,
+        name: "escalations",
+        sqlite: include_str!("../../migrations/sqlite/0014_escalations.sql"),
+        postgres: include_str!("../../migrations/postgres/0014_escalations.sql"),
+    },
 ];
 
 /// How many migrations this build knows.
