@@ -84,6 +84,12 @@ pub enum AppError {
         status: &'static str,
         hint: &'static str,
     },
+    /// The escalation's status does not allow this move.
+    #[error("the escalation is {status}; {hint}")]
+    EscalationState {
+        status: &'static str,
+        hint: &'static str,
+    },
 }
 
 impl AppError {
@@ -109,6 +115,7 @@ impl AppError {
             Self::ChatEnded => "chat_ended",
             Self::Dispute(e) => e.code(),
             Self::IncidentState { .. } => "incident_state",
+            Self::EscalationState { .. } => "escalation_state",
             Self::RefundRefused { .. } => "refund_refused",
             Self::Refund(e) => e.code(),
         }

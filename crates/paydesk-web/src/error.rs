@@ -66,7 +66,9 @@ pub fn status_of(code: &str) -> StatusCode {
         "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
         "version_conflict" | "duplicate" | "ticket_closed" | "invalid_transition"
         | "chat_ended" | "already_assigned" | "at_capacity" | "not_workable"
-        | "agent_unavailable" | "dispute_status" | "incident_state" => StatusCode::CONFLICT,
+        | "agent_unavailable" | "dispute_status" | "incident_state" | "escalation_state" => {
+            StatusCode::CONFLICT
+        }
         "self_approval" | "not_finance" => StatusCode::FORBIDDEN,
         "refund_not_pending" | "refund_not_executable" => StatusCode::CONFLICT,
         "idempotency_key_reused" | "dispute_amounts" | "refund_refused" => {
