@@ -7,6 +7,8 @@ pub mod deliveries;
 pub mod dispute_dto;
 pub mod disputes;
 pub mod dto;
+pub mod escalation_dto;
+pub mod escalations;
 pub mod health;
 pub mod incident_dto;
 pub mod incidents;
@@ -50,6 +52,7 @@ pub fn routes() -> Router<App> {
         .merge(agents::routes())
         .merge(payments::routes())
         .merge(incidents::routes())
+        .merge(escalations::routes())
         .merge(payment_health::routes())
         .merge(refunds::routes())
         .method_not_allowed_fallback(method_not_allowed)
