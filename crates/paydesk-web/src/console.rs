@@ -16,6 +16,7 @@
 mod admin;
 mod assets;
 pub mod desk;
+mod escalations;
 pub mod format;
 mod home;
 mod lead;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<App> {
         .route("/desk/assets/{name}", get(assets::serve))
         .route("/desk/{*rest}", get(page::not_found))
         .merge(ticket::routes())
+        .merge(escalations::routes())
         .merge(lead::routes())
         .merge(admin::routes())
         .method_not_allowed_fallback(crate::api::method_not_allowed)

@@ -91,15 +91,17 @@ pub enum Section {
     Work,
     Overview,
     Agents,
+    Escalations,
     Admin,
     Shortcuts,
 }
 
 impl Section {
-    const ALL: [Section; 4] = [
+    const ALL: [Section; 5] = [
         Section::Work,
         Section::Overview,
         Section::Agents,
+        Section::Escalations,
         Section::Admin,
     ];
 
@@ -108,6 +110,7 @@ impl Section {
             Section::Work => "/desk",
             Section::Overview => "/desk/overview",
             Section::Agents => "/desk/agents",
+            Section::Escalations => "/desk/escalations",
             Section::Admin => "/desk/admin",
             Section::Shortcuts => "/desk/shortcuts",
         }
@@ -118,6 +121,7 @@ impl Section {
             Section::Work => "My work",
             Section::Overview => "Queue overview",
             Section::Agents => "Agents",
+            Section::Escalations => "Escalations",
             Section::Admin => "Settings",
             Section::Shortcuts => "Shortcuts",
         }
@@ -129,6 +133,7 @@ impl Section {
             Section::Work => desk.may(Action::TicketRead),
             Section::Overview => desk.may(Action::ReportRead),
             Section::Agents => desk.may(Action::AgentRead),
+            Section::Escalations => desk.may(Action::EscalationWork),
             Section::Admin => {
                 desk.may(Action::UserManage)
                     || desk.may(Action::ConfigManage)

@@ -110,6 +110,10 @@ pub struct TicketPage {
     pub clocks: Vec<ClockRow>,
     pub customer: Option<CustomerPanel>,
     pub payments: Option<PaymentsPanel>,
+    /// The ticket's escalations, and the teams with reasons the escalate form offers
+    /// (empty when the person may not escalate).
+    pub escalations: Vec<crate::console::escalations::rows::EscalationRow>,
+    pub escalate_to: Vec<crate::console::escalations::rows::TeamChoices>,
     pub timeline: Vec<EventRow>,
     pub conflict: Option<Conflict>,
     /// Why a change was refused, one sentence each (the error summary).
