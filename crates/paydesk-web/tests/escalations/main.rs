@@ -10,6 +10,12 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod console;
+#[path = "../console_ticket/desk.rs"]
+#[allow(dead_code, reason = "only some of the browser helpers are used here")]
+mod desk;
+
+use console::the_console_escalates_and_answers;
 
 use axum::http::{Method, StatusCode};
 use common::{Api, Call, Person, Reply, person};
@@ -263,4 +269,7 @@ async fn escalation_routes_answer_with_their_codes(store: Store) {
     problem(&unknown, StatusCode::NOT_FOUND, "not_found", None);
 }
 
-on_both_engines!(escalation_routes_answer_with_their_codes);
+on_both_engines!(
+    escalation_routes_answer_with_their_codes,
+    the_console_escalates_and_answers
+);
