@@ -26,6 +26,14 @@ pub struct PartnerTeamInput {
     pub reasons: Vec<String>,
 }
 
+/// A domain refusal naming its field, as the field-level error forms point at.
+fn field_error(e: paydesk_domain::DomainError) -> AppError {
+    match e {
+        paydesk_domain::DomainError::Invalid { field, reason } => AppError::invalid(field, reason),
+        other => other.into(),
+    }
+}
+
 /// At most this many reasons per team, and members.
 pub const REASONS_MAX: usize = 50;
 pub const MEMBERS_MAX: usize = 500;
@@ -71,9 +79,9 @@ impl App {
         input: PartnerTeamInput,
     ) -> Result<StoredPartnerTeam, AppError> {
         caller.require(Action::ConfigManage)?;
-        let name = escalation::team_name(&input.name)?;
+        let name = escalation::team_name(&input.name).map_err(field_error)?;
         crate::tickets::refuse_unstorable("name", &name)?;
-        let targets = input.targets.validated()?;
+        let targets = input.targets.validated().map_err(field_error)?;
         if let Some(calendar) = input.calendar_id
             && !self
                 .store

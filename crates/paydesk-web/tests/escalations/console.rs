@@ -142,3 +142,60 @@ pub async fn the_console_escalates_and_answers(store: Store) {
     let refused = get(&api, &viewer, "/desk/escalations").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+pub async fn admins_keep_partner_teams_in_the_console(store: Store) {
+    let api = Api::new(store.clone());
+    let app = App::new(store.clone(), api.clock.clone());
+    let admin = person(&api, &app, "ada", Role::Admin, None).await;
+    let agent = person(&api, &app, "ana", Role::Agent, None).await;
+    let index = html(&api, &admin, "/desk/admin").await;
+    assert!(index.contains("href=\"/desk/admin/partner-teams\""));
+    let page = html(&api, &admin, "/desk/admin/partner-teams").await;
+    assert!(page.contains("<h1>Partner teams</h1>"));
+    assert!(page.contains("<label for=\"team-new-reasons\">"));
+    let fields = [
+        ("name", "Legal"),
+        ("kind", "legal"),
+        ("calendar_id", ""),
+        ("sev1_minutes", "240"),
+        ("sev2_minutes", "120"),
+        ("sev3_minutes", "2880"),
+        ("sev4_minutes", "7200"),
+        ("members", "ana@desk.example"),
+        ("reasons", "Regulator complaint\nTerms dispute"),
+        ("is_active", "1"),
+    ];
+    let refused = post(&api, &admin, "/desk/admin/partner-teams", &fields, true).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let text = String::from_utf8_lossy(&refused.body).into_owned();
+    assert!(text.contains("error-summary"), "{text}");
+    assert!(text.contains("#team-new-targets"), "{text}");
+    assert!(
+        text.contains("Regulator complaint"),
+        "what was typed is kept"
+    );
+    let mut good = fields;
+    good[3] = ("sev1_minutes", "60");
+    let saved = post(&api, &admin, "/desk/admin/partner-teams", &good, true).await;
+    assert_eq!(
+        saved.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        String::from_utf8_lossy(&saved.body)
+    );
+    let teams = app
+        .partner_teams(&paydesk_app::Caller::system())
+        .await
+        .unwrap();
+    assert_eq!(teams.len(), 1);
+    assert_eq!(teams[0].members, vec![agent.id]);
+    assert_eq!(teams[0].reasons.len(), 2);
+    let page = html(&api, &admin, "/desk/admin/partner-teams").await;
+    assert!(
+        page.contains("action=\"/desk/admin/partner-teams/"),
+        "an edit form per team"
+    );
+    assert!(page.contains("Terms dispute"));
+    let forbidden = get(&api, &agent, "/desk/admin/partner-teams").await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+}

@@ -15,7 +15,7 @@ mod console;
 #[allow(dead_code, reason = "only some of the browser helpers are used here")]
 mod desk;
 
-use console::the_console_escalates_and_answers;
+use console::{admins_keep_partner_teams_in_the_console, the_console_escalates_and_answers};
 
 use axum::http::{Method, StatusCode};
 use common::{Api, Call, Person, Reply, person};
@@ -271,5 +271,6 @@ async fn escalation_routes_answer_with_their_codes(store: Store) {
 
 on_both_engines!(
     escalation_routes_answer_with_their_codes,
-    the_console_escalates_and_answers
+    the_console_escalates_and_answers,
+    admins_keep_partner_teams_in_the_console
 );
