@@ -63,6 +63,10 @@ pub async fn the_console_escalates_and_answers(store: Store) {
     let page = html(&api, &agent, &ticket_path).await;
     assert!(page.contains("Finance ops</a>: Payout missing"), "{page}");
     assert!(page.contains("sla-on_track"), "the clock shows time left");
+    assert!(
+        page.contains("escalated to Finance ops: Payout missing."),
+        "the timeline says it"
+    );
 
     // The specialist's queue and the escalation page.
     let queue = html(&api, &specialist, "/desk/escalations").await;
