@@ -292,10 +292,18 @@ impl App {
         match self.store.move_escalation(change, note).await {
             Ok((e, _)) => Ok(e),
             Err(paydesk_store::StoreError::VersionConflict { entity, expected }) => {
+                let current = if entity == "escalation" {
+                    self.store.escalation(change.id).await?.version
+                } else {
+                    match note {
+                        Some(n) => self.store.ticket(n.ticket.id).await?.version,
+                        None => expected,
+                    }
+                };
                 Err(AppError::VersionConflict {
                     entity,
                     sent: expected,
-                    current: expected + 1,
+                    current,
                 })
             }
             Err(e) => Err(e.into()),
