@@ -7,7 +7,9 @@
 //! escalations, solves, reopenings, closes) recorded as messages and events, and the
 //! transactions and payouts the tickets talk about, linked to them; one past incident with
 //! its linked tickets, and a day of payment health counts; disputes on the dispute tickets;
-//! and a few refunds on open tickets (made, waiting for approval, rejected).
+//! a few refunds on open tickets (made, waiting for approval, rejected); and the standard
+//! partner teams with escalations in several states (sent and held, in progress, answered,
+//! one past its target).
 //!
 //! Guarantees:
 //! - Deterministic: the same seed and end give the same rows in the same order (ids
@@ -23,6 +25,7 @@ mod chance;
 mod country;
 mod customer;
 mod disputes;
+mod escalations;
 mod history;
 mod incidents;
 mod intake;
@@ -285,6 +288,7 @@ impl App {
         disputes::set_up(self).await?;
         summary.messages += refunds::set_up(self, &desk).await?;
         sops::set_up(self, &desk, opts.end).await?;
+        summary.messages += escalations::set_up(self, &desk).await?;
         let lead = desk
             .logins
             .iter()

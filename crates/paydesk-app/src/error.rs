@@ -101,6 +101,12 @@ pub enum AppError {
         sop: Option<String>,
         steps_left: Vec<String>,
     },
+    /// The escalation's status does not allow this move.
+    #[error("the escalation is {status}; {hint}")]
+    EscalationState {
+        status: &'static str,
+        hint: &'static str,
+    },
 }
 
 fn checklist_message(category: &str, sop: Option<&str>, steps_left: &[String]) -> String {
@@ -143,6 +149,7 @@ impl AppError {
             Self::ChatEnded => "chat_ended",
             Self::Dispute(e) => e.code(),
             Self::IncidentState { .. } => "incident_state",
+            Self::EscalationState { .. } => "escalation_state",
             Self::RefundRefused { .. } => "refund_refused",
             Self::Refund(e) => e.code(),
             Self::SopMove(e) => e.code(),

@@ -12,6 +12,7 @@ pub mod customers;
 pub mod demo;
 pub mod disputes;
 pub mod error;
+pub mod escalations;
 pub mod incidents;
 pub mod overview;
 pub mod password;

@@ -403,6 +403,35 @@ async fn demo_fills_an_empty_desk(store: Store) {
     assert!(sops.iter().any(|s| s.published_version == Some(2)));
     let required = app.sop_requirements(&system).await.unwrap();
     assert_eq!(required[0].category, "unrecognised_or_fraud");
+    // The standard partner teams, and escalations in several states, one past its target.
+    let teams = store.partner_teams().await.unwrap();
+    assert_eq!(teams.len(), 5);
+    assert!(
+        teams
+            .iter()
+            .all(|t| !t.reasons.is_empty() && !t.members.is_empty())
+    );
+    let escalations = store
+        .escalation_queue(&paydesk_store::EscalationFilter {
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let states: BTreeSet<_> = escalations.iter().map(|e| e.status.as_str()).collect();
+    assert_eq!(
+        states,
+        BTreeSet::from(["answered", "in_progress", "open"]),
+        "{escalations:?}"
+    );
+    let now = app.now();
+    assert!(
+        escalations
+            .iter()
+            .any(|e| e.status.is_live() && e.clock.due_at.is_some_and(|d| d < now)),
+        "one is past its target"
+    );
+
     let again = app.generate_demo(&opts, &|_, _| {}).await;
     assert!(
         matches!(&again, Err(AppError::Invalid { field, .. }) if field == "database"),

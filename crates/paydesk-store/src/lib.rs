@@ -18,6 +18,8 @@ mod claim;
 mod customer;
 mod dispute;
 pub mod erasure;
+mod escalation;
+mod escalation_clock;
 mod event;
 pub mod group_commit;
 mod import;
@@ -30,6 +32,7 @@ mod message;
 mod outbound_mail;
 mod overflow;
 mod overview;
+mod partner_team;
 mod payment;
 mod payment_health;
 pub mod payment_link;
@@ -73,6 +76,9 @@ pub use dispute::{
 };
 pub use engine::AppliedMigration;
 pub use error::StoreError;
+pub use escalation::{
+    EscalationFilter, EscalationMove, NewEscalation, StoredEscalation, TicketNote,
+};
 pub use event::actor_columns;
 pub use import::ImportedRow;
 pub use incident::{IncidentEntry, IncidentWrite, NewEntry, NewIncident, StoredIncident};
@@ -87,6 +93,7 @@ pub use overview::{
     AGE_BUCKETS, Overview, OverviewFilter, OverviewRow, Tally, VOLUME_DAYS, VendorChoice,
 };
 pub use page::{Page, PageRequest};
+pub use partner_team::{PartnerTeamSetting, StoredPartnerTeam, StoredReason};
 pub use payment::PaymentWork;
 pub use payment_health::{HealthTallies, MinuteKey, StoredObjective};
 pub use payment_read::{LinkedPayments, TransactionFilter};

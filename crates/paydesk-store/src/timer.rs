@@ -9,6 +9,7 @@
 //! the `timers_due` index: nothing scans tickets.
 
 use crate::error::StoreError;
+use crate::escalation_clock;
 use crate::sla_clock;
 use crate::sql::{Engine, Tx, placeholders};
 use crate::{Store, args, event};
@@ -112,7 +113,8 @@ async fn clocks_of(
 impl Store {
     /// Fires up to `limit` timers due at `now`, oldest first, in one transaction: SLA
     /// warnings and breaches mark their clock and append an `sla_at_risk` or `sla_breached`
-    /// event, once. Returns what fired; an empty list means nothing was due (or everything
+    /// event, once; escalations' response timers mark the escalation and append an
+    /// `escalation_changed` event (`at_risk`, `breached`), once. Returns what fired; an empty list means nothing was due (or everything
     /// due is being fired by another instance right now).
     pub async fn fire_due_timers(
         &self,
@@ -132,6 +134,19 @@ impl Store {
         let mut fired = Vec::with_capacity(claimed.len());
         let mut events = Vec::new();
         for timer in &claimed {
+            if escalation_clock::is_escalation_timer(&timer.kind) {
+                let event =
+                    escalation_clock::fire(&mut tx, &timer.kind, &timer.subject, now).await?;
+                fired.push(FiredTimer {
+                    kind: timer.kind.clone(),
+                    ticket_id: timer.ticket,
+                    due_at: timer.due_at,
+                    fired_at: now,
+                    is_effective: event.is_some(),
+                });
+                events.extend(event);
+                continue;
+            }
             let kind = match timer.kind.as_str() {
                 "sla_warning" => Some(TimerKind::Warning),
                 "sla_breach" => Some(TimerKind::Breach),

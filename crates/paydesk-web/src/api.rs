@@ -7,6 +7,8 @@ pub mod deliveries;
 pub mod dispute_dto;
 pub mod disputes;
 pub mod dto;
+pub mod escalation_dto;
+pub mod escalations;
 pub mod health;
 pub mod incident_dto;
 pub mod incidents;
@@ -55,6 +57,7 @@ pub fn routes() -> Router<App> {
         .merge(payments::routes())
         .merge(incidents::routes())
         .merge(sops::routes())
+        .merge(escalations::routes())
         .merge(payment_health::routes())
         .merge(refunds::routes())
         .merge(rules::routes())

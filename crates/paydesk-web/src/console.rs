@@ -17,6 +17,7 @@
 mod admin;
 mod assets;
 pub mod desk;
+mod escalations;
 pub mod format;
 mod home;
 mod lead;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<App> {
         .route("/desk/assets/{name}", get(assets::serve))
         .route("/desk/{*rest}", get(page::not_found))
         .merge(ticket::routes())
+        .merge(escalations::routes())
         .merge(lead::routes())
         .merge(admin::routes())
         .merge(sop::routes())

@@ -87,7 +87,8 @@ pub fn status_of(code: &str) -> StatusCode {
         | "dispute_status"
         | "incident_state"
         | "sop_version_state"
-        | "checklist_incomplete" => StatusCode::CONFLICT,
+        | "checklist_incomplete"
+        | "escalation_state" => StatusCode::CONFLICT,
         "self_approval" | "not_finance" | "sop_own_version" => StatusCode::FORBIDDEN,
         "refund_not_pending" | "refund_not_executable" => StatusCode::CONFLICT,
         "idempotency_key_reused" | "dispute_amounts" | "refund_refused" => {

@@ -93,6 +93,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../migrations/postgres/0013_saved_views.sql"),
     },
     Migration {
+        version: 14,
+        name: "escalations",
+        sqlite: include_str!("../../migrations/sqlite/0014_escalations.sql"),
+        postgres: include_str!("../../migrations/postgres/0014_escalations.sql"),
+    },
+    Migration {
         version: 15,
         name: "sops",
         sqlite: include_str!("../../migrations/sqlite/0015_sops.sql"),

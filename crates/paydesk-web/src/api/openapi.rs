@@ -1,10 +1,10 @@
 //! The OpenAPI document, generated from the handlers' annotations and the DTO types.
 
 use super::{
-    agents, chat, customers, deliveries, dispute_dto as dd, disputes, dto, incident_dto as idto,
-    incidents, mail, payment_dto as pd, payment_health as ph, payments, privacy, queues,
-    refund_dto, refunds, routing_dto as rd, rule_dto, rules, session, sla, sop_dto as sd, sops,
-    tickets, tokens, work,
+    agents, chat, customers, deliveries, dispute_dto as dd, disputes, dto, escalation_dto as edto,
+    escalations, incident_dto as idto, incidents, mail, payment_dto as pd, payment_health as ph,
+    payments, privacy, queues, refund_dto, refunds, routing_dto as rd, rule_dto, rules, session, sla,
+    sop_dto as sd, sops, tickets, tokens, work,
 };
 use crate::error::{Problem, RefusalOut};
 use axum::routing::get;
@@ -30,6 +30,9 @@ use utoipa::OpenApi;
         incidents::list, incidents::declare, incidents::get_one, incidents::change, incidents::run_match,
         incidents::accept, incidents::dismiss, incidents::resolve, incidents::post_update,
         incidents::tickets, incidents::link, incidents::unlink, incidents::ticket_incidents,
+        escalations::create, escalations::ticket_list, escalations::queue, escalations::get_one, escalations::change,
+        escalations::take, escalations::wait, escalations::answer, escalations::decline,
+        escalations::teams, escalations::team, escalations::create_team, escalations::change_team,
         ph::record, ph::health, ph::check, ph::objectives, ph::set_objectives,
         refunds::create, refunds::ticket_refunds, refunds::list, refunds::get_one, refunds::approve, refunds::reject,
         refunds::policy, refunds::change_policy,
@@ -72,10 +75,13 @@ use utoipa::OpenApi;
         sd::ChecklistOut, sd::TicketSopsOut, sd::RequirementOut, sd::RequirementList, sops::RequirementChanged,
         paydesk_domain::sop::SopLinks, paydesk_domain::sop::Step, paydesk_domain::sop::StepKind,
         paydesk_domain::sop::VersionStatus,
+        edto::CreateEscalation, edto::MoveEscalation, edto::AnswerEscalation, edto::PatchEscalation, edto::ClockOut,
+        edto::EscalationOut, edto::EscalationList, edto::ReasonOut, edto::PartnerTeamOut, edto::PartnerTeamList,
+        edto::PartnerTeamIn,
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "payments"), (name = "refunds"), (name = "sops"), (name = "rules"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "escalations"), (name = "payments"), (name = "refunds"), (name = "sops"), (name = "rules"))
 )]
 pub struct ApiDoc;
 

@@ -1,8 +1,9 @@
 //! The settings pages for admins: an index of the pages the person's role may open, and
-//! one page per kind of setting (users, vendors, queues, calendars, SLA policies, API
-//! tokens). Each page checks its own permission; forms save with a 303 back to their page,
+//! one page per kind of setting (users, vendors, queues, calendars, SLA policies, partner
+//! teams, API tokens). Each page checks its own permission; forms save with a 303 back to their page,
 //! or show the page again with an error summary when what was typed is refused.
 
+mod partner_teams;
 mod queues;
 mod settings;
 mod tokens;
@@ -30,6 +31,14 @@ pub fn routes() -> Router<App> {
         .route("/desk/admin/queues", get(queues::show).post(queues::create))
         .route("/desk/admin/calendars", get(settings::calendars))
         .route("/desk/admin/sla", get(settings::sla))
+        .route(
+            "/desk/admin/partner-teams",
+            get(partner_teams::show).post(partner_teams::add),
+        )
+        .route(
+            "/desk/admin/partner-teams/{id}",
+            post(partner_teams::change),
+        )
 }
 
 /// One settings page, as the index lists it.
@@ -71,6 +80,12 @@ const PAGES: &[AdminLink] = &[
         href: "/desk/admin/sla",
         label: "SLA policies",
         what: "Targets per metric and priority, in the order they are tried.",
+        needs: &[Action::ConfigManage],
+    },
+    AdminLink {
+        href: "/desk/admin/partner-teams",
+        label: "Partner teams",
+        what: "Teams that answer escalations: targets, calendars, members, reasons.",
         needs: &[Action::ConfigManage],
     },
     AdminLink {

@@ -91,6 +91,7 @@ pub enum Section {
     Work,
     Overview,
     Agents,
+    Escalations,
     Sops,
     Rules,
     Admin,
@@ -98,10 +99,11 @@ pub enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 6] = [
+    const ALL: [Section; 7] = [
         Section::Work,
         Section::Overview,
         Section::Agents,
+        Section::Escalations,
         Section::Sops,
         Section::Rules,
         Section::Admin,
@@ -112,6 +114,7 @@ impl Section {
             Section::Work => "/desk",
             Section::Overview => "/desk/overview",
             Section::Agents => "/desk/agents",
+            Section::Escalations => "/desk/escalations",
             Section::Sops => "/desk/sops",
             Section::Rules => "/desk/rules",
             Section::Admin => "/desk/admin",
@@ -124,6 +127,7 @@ impl Section {
             Section::Work => "My work",
             Section::Overview => "Queue overview",
             Section::Agents => "Agents",
+            Section::Escalations => "Escalations",
             Section::Sops => "SOPs",
             Section::Rules => "Rules",
             Section::Admin => "Settings",
@@ -137,6 +141,7 @@ impl Section {
             Section::Work => desk.may(Action::TicketRead),
             Section::Overview => desk.may(Action::ReportRead),
             Section::Agents => desk.may(Action::AgentRead),
+            Section::Escalations => desk.may(Action::EscalationWork),
             Section::Sops => desk.may(Action::SopRead),
             Section::Rules => desk.may(Action::RuleManage),
             Section::Admin => {

@@ -312,6 +312,22 @@ fn routes(w: &World) -> Vec<(Method, String, Option<Value>, Action)> {
             None,
             Action::PaymentRead,
         ),
+        (
+            Method::GET,
+            "/api/v1/escalations?status=live".into(),
+            None,
+            Action::EscalationWork,
+        ),
+        (
+            Method::POST,
+            "/api/v1/partner-teams".into(),
+            Some(json!({
+                "name": "Risk review", "kind": "risk",
+                "targets": {"sev1_minutes": 60, "sev2_minutes": 120, "sev3_minutes": 480, "sev4_minutes": 960},
+                "reasons": ["Suspected fraud"]
+            })),
+            Action::ConfigManage,
+        ),
         // Last: once erased, the customer's data is gone for every later check.
         (
             Method::POST,

@@ -8,6 +8,7 @@ use super::people::{People, mentioned};
 use super::view::{self, Abilities, ReplyBox, TicketPage};
 use super::{sla, timeline};
 use crate::console::desk::{Desk, Section};
+use crate::console::escalations::rows;
 use crate::console::when::When;
 use paydesk_app::{App, AppError};
 use paydesk_domain::event::Event;
@@ -66,6 +67,22 @@ fn reply_box(desk: &Desk) -> ReplyBox {
     }
 }
 
+/// The ticket's escalations and, for people who may escalate, the teams and reasons
+/// to escalate to.
+async fn escalation_panel(
+    app: &App,
+    desk: &Desk,
+    id: TicketId,
+) -> Result<(Vec<paydesk_store::StoredEscalation>, Vec<rows::TeamChoices>), AppError> {
+    let escalations = app.ticket_escalations(&desk.caller, id).await?;
+    let teams = if desk.may(Action::EscalationCreate) {
+        rows::team_choices(&app.partner_teams(&desk.caller).await?)
+    } else {
+        vec![]
+    };
+    Ok((escalations, teams))
+}
+
 /// Reads the ticket page of `id` as `desk` may see it. Errors: the ticket's own
 /// (not found, forbidden) and storage failures; panels the role may not open are left out.
 pub async fn load(app: &App, desk: &Desk, id: TicketId) -> Result<Loaded, AppError> {
@@ -107,6 +124,7 @@ pub async fn load(app: &App, desk: &Desk, id: TicketId) -> Result<Loaded, AppErr
     };
     let view = view?;
     let (events, clocks, money, agents) = (events?, clocks?, money?, agents?);
+    let (escalations, escalate_to) = escalation_panel(app, desk, id).await?;
     let ticket = view.ticket;
     let me = desk.session.user.id;
     let mut more: Vec<UserId> = agents.clone().unwrap_or_default();
@@ -183,6 +201,8 @@ pub async fn load(app: &App, desk: &Desk, id: TicketId) -> Result<Loaded, AppErr
             )
         }),
         timeline: timeline::rows(&events, &people, now),
+        escalations: escalations.iter().map(|e| rows::row(e, now)).collect(),
+        escalate_to,
         conflict: None,
         errors: vec![],
         ticket,

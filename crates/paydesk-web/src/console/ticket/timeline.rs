@@ -73,6 +73,7 @@ pub fn sentence(e: &Event, people: &People) -> String {
             }
         }
         EventKind::SopProgress => sop_progress(&who, d),
+        EventKind::EscalationChanged => escalation(&who, d),
         other => format!("{who}: {}.", words(other.as_str())),
     }
 }
@@ -89,6 +90,25 @@ fn sop_progress(who: &str, d: &Value) -> String {
         Some("started") => format!("{who} started following {which}."),
         Some("unticked") => format!("{who} unticked the step {step} ({which})."),
         _ => format!("{who} ticked the step {step} ({which})."),
+    }
+}
+
+/// An `escalation_changed` event: "Ana escalated to Finance: Payout missing."
+fn escalation(who: &str, d: &Value) -> String {
+    let team = d["team"].as_str().unwrap_or("a partner team");
+    match d["action"].as_str().unwrap_or_default() {
+        "created" => format!(
+            "{who} escalated to {team}: {}.",
+            d["reason"].as_str().unwrap_or("no reason")
+        ),
+        "taken" => format!("{who} took the escalation to {team}."),
+        "waiting" => format!("{team} waits on the requester; {who} paused the escalation."),
+        "answered" => format!("{who} answered the escalation to {team}."),
+        "declined" => format!("{who} declined the escalation to {team}."),
+        "external_ref_set" => format!("{who} linked the escalation to {team} to a tracker issue."),
+        "at_risk" => format!("The escalation to {team} is at risk of missing its target."),
+        "breached" => format!("The escalation to {team} missed its response target."),
+        other => format!("{who}: escalation to {team} {}.", words(other)),
     }
 }
 

@@ -112,6 +112,10 @@ pub struct TicketPage {
     pub payments: Option<PaymentsPanel>,
     /// The SOPs panel, for those who may read SOPs.
     pub sops: Option<super::sops::SopsPanel>,
+    /// The ticket's escalations, and the teams with reasons the escalate form offers
+    /// (empty when the person may not escalate).
+    pub escalations: Vec<crate::console::escalations::rows::EscalationRow>,
+    pub escalate_to: Vec<crate::console::escalations::rows::TeamChoices>,
     pub timeline: Vec<EventRow>,
     pub conflict: Option<Conflict>,
     /// Why a change was refused, one sentence each (the error summary).
