@@ -133,6 +133,11 @@ pub enum Store {
     Postgres(PgEngine),
 }
 
+/// PostgreSQL: `ANALYZE` each table of the current schema, one by one.
+const ANALYZE_OWN_SCHEMA: &str = "DO $$ DECLARE t text; BEGIN \
+    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP \
+    EXECUTE format('ANALYZE %I', t); END LOOP; END $$";
+
 impl Store {
     /// Opens the SQLite file at `path`, creating it if needed.
     pub async fn open_sqlite(path: &Path) -> Result<Self, StoreError> {
@@ -184,10 +189,15 @@ impl Store {
     }
 
     /// Refreshes the query planner's statistics (after a bulk load, say), so it picks the
-    /// indexes the data calls for.
+    /// indexes the data calls for. On PostgreSQL only the desk's own schema is analysed: a
+    /// bare `ANALYZE` would lock every table of every schema on the server until commit.
     pub async fn analyze(&self) -> Result<(), StoreError> {
         let mut tx = self.write().await?;
-        tx.exec_script("ANALYZE").await?;
+        tx.exec_script(match self.engine() {
+            Engine::Sqlite => "ANALYZE",
+            Engine::Postgres => ANALYZE_OWN_SCHEMA,
+        })
+        .await?;
         tx.commit().await
     }
 

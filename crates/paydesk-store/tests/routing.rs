@@ -329,8 +329,8 @@ async fn queue_view_reads_the_index_without_sorting(store: Store) {
     )
     .await
     .unwrap();
-    tx.exec("ANALYZE", &[]).await.unwrap();
     tx.commit().await.unwrap();
+    store.analyze().await.unwrap();
     let first = store
         .queue_view_plan(queues[3], &PageRequest::first(50))
         .await

@@ -186,18 +186,45 @@ impl App {
         Ok(())
     }
 
-    /// Escalates ticket `id` to a partner team for a rule. Escalations are a separate part
-    /// of the desk: until this is wired to their use case, it refuses with
-    /// [`AppError::NotAvailable`], which is recorded on the firing.
+    /// Escalates ticket `id` to a partner team for a rule, through the escalation use case
+    /// (the rule is the requester). The rule names the reason by its label (one of the
+    /// team's active reasons, any case) and the severity as `sev1`..`sev4`; a ticket that
+    /// already has a live escalation to the team is not escalated again.
     pub async fn escalate_for_rule(
         &self,
         caller: &Caller,
         id: TicketId,
         team: PartnerTeamId,
-        texts: [&String; 4],
+        [reason, severity, summary, question]: [&String; 4],
     ) -> Result<(), AppError> {
-        let _ = (caller, id, team, texts);
-        Err(AppError::NotAvailable("escalating from a rule"))
+        let open = self.store.ticket_escalations(id).await?;
+        if open.iter().any(|e| e.team_id == team && e.status.is_live()) {
+            return Ok(());
+        }
+        let stored = self.store.partner_team(team).await?;
+        let reason_id = stored
+            .reasons
+            .iter()
+            .find(|r| r.is_active && r.label.eq_ignore_ascii_case(reason.trim()))
+            .map(|r| r.id)
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "reason",
+                    format!("'{reason}' is not one of {}'s reasons", stored.name),
+                )
+            })?;
+        let severity = severity.trim().parse().map_err(|_| {
+            AppError::invalid("severity", "use sev1, sev2, sev3 or sev4")
+        })?;
+        let input = crate::escalations::NewEscalation {
+            team_id: team,
+            reason_id,
+            severity,
+            summary: summary.clone(),
+            question: question.clone(),
+            hold_ticket: false,
+        };
+        self.escalate(caller, id, input).await.map(|_| ())
     }
 
     /// Sends a macro's reply on ticket `id` for a rule. Until this is wired to the macros'

@@ -43,6 +43,26 @@ impl App {
             .unwrap_or_else(Calendar::always))
     }
 
+    /// The ticket's live escalation (the one due first), and whether its partner response
+    /// target has passed: breached, or due before `now` while the clock runs.
+    async fn escalation_facts(
+        &self,
+        ticket: &Ticket,
+        now: Timestamp,
+    ) -> Result<EscalationFacts, AppError> {
+        let escalations = self.store.ticket_escalations(ticket.id).await?;
+        let live = escalations
+            .iter()
+            .filter(|e| e.status.is_live())
+            .min_by_key(|e| e.clock.due_at.map_or(i64::MAX, |d| d.0));
+        Ok(live.map_or_else(EscalationFacts::default, |e| EscalationFacts {
+            is_open: true,
+            team: Some(e.team_name.clone()),
+            is_partner_sla_breached: e.is_breached()
+                || e.clock.due_at.is_some_and(|due| due <= now),
+        }))
+    }
+
     /// The facts rules read about `ticket`, now.
     pub(crate) async fn rule_facts(
         &self,
@@ -61,9 +81,7 @@ impl App {
         };
         let status_since = row.status_since.unwrap_or(ticket.created_at);
         let hours_since = |at: Option<Timestamp>| at.map(|t| now.since(t) / HOUR);
-        // Escalations are kept by their own part of the desk; until they are linked here a
-        // ticket on hold counts as waiting on a partner with no breached partner SLA.
-        let escalation = EscalationFacts::default();
+        let escalation = self.escalation_facts(ticket, now).await?;
         Ok(TicketFacts {
             ticket: TicketSnapshot {
                 status: ticket.status,
