@@ -92,6 +92,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0013_saved_views.sql"),
         postgres: include_str!("../../migrations/postgres/0013_saved_views.sql"),
     },
+    Migration {
+        version: 16,
+        name: "macros",
+        sqlite: include_str!("../../migrations/sqlite/0016_macros.sql"),
+        postgres: include_str!("../../migrations/postgres/0016_macros.sql"),
+    },
 ];
 
 /// How many migrations this build knows.
