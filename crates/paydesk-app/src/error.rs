@@ -84,6 +84,9 @@ pub enum AppError {
         status: &'static str,
         hint: &'static str,
     },
+    /// A part of paydesk this needs is not in this build yet.
+    #[error("{what} is not available yet; remove it and try again")]
+    NotAvailable { what: &'static str },
 }
 
 impl AppError {
@@ -109,6 +112,7 @@ impl AppError {
             Self::ChatEnded => "chat_ended",
             Self::Dispute(e) => e.code(),
             Self::IncidentState { .. } => "incident_state",
+            Self::NotAvailable { .. } => "not_available",
             Self::RefundRefused { .. } => "refund_refused",
             Self::Refund(e) => e.code(),
         }

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod disputes;
 pub mod error;
 pub mod incidents;
+pub mod macros;
 pub mod overview;
 pub mod password;
 pub mod payment_health;

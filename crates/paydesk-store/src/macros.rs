@@ -7,10 +7,10 @@ use crate::outbound_mail::{self, NewOutboundMail};
 use crate::sql::{Row, Tx, Value};
 use crate::{Store, args, event, message, ticket};
 use paydesk_domain::event::NewEvent;
+use paydesk_domain::id::MacroId;
 use paydesk_domain::macros::{Macro, MacroDraft, MacroReply, MacroScope};
 use paydesk_domain::message::{Message, NewMessage};
 use paydesk_domain::ticket::Ticket;
-use paydesk_domain::id::MacroId;
 use paydesk_domain::{TeamId, Timestamp, UserId};
 
 const COLUMNS: &str = "id, title, description, reply_body, reply_visibility, actions, scope, owner_id, \
@@ -33,7 +33,10 @@ fn macro_from(row: &Row) -> Result<Macro, StoreError> {
         "shared" => MacroScope::Shared,
         other => return Err(StoreError::Corrupt(format!("macro scope '{other}'"))),
     };
-    let reply = match (row.opt_text("reply_body")?, row.opt_text("reply_visibility")?) {
+    let reply = match (
+        row.opt_text("reply_body")?,
+        row.opt_text("reply_visibility")?,
+    ) {
         (Some(body), Some(v)) => Some(MacroReply {
             body,
             visibility: v
@@ -211,7 +214,10 @@ impl Store {
         let mut scopes = vec!["scope = 'shared'".to_string()];
         if let Some(owner) = filter.owner_id {
             values.push(owner.0.into());
-            scopes.push(format!("(scope = 'personal' AND owner_id = ${})", values.len()));
+            scopes.push(format!(
+                "(scope = 'personal' AND owner_id = ${})",
+                values.len()
+            ));
         }
         match &filter.team_ids {
             None => scopes.push("scope = 'team'".into()),
@@ -225,11 +231,19 @@ impl Store {
             }
             Some(_) => {}
         }
-        let mut sql = format!("SELECT {COLUMNS} FROM macros WHERE ({})", scopes.join(" OR "));
+        let mut sql = format!(
+            "SELECT {COLUMNS} FROM macros WHERE ({})",
+            scopes.join(" OR ")
+        );
         if !filter.with_inactive {
             sql.push_str(" AND is_active = 1");
         }
-        if let Some(words) = filter.title.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        if let Some(words) = filter
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+        {
             let escaped = words
                 .to_lowercase()
                 .replace('\\', "\\\\")
@@ -243,7 +257,11 @@ impl Store {
         }
         sql.push_str(" ORDER BY usage_count DESC, title, id LIMIT 500");
         let mut tx = self.read().await?;
-        tx.rows(&sql, &values).await?.iter().map(macro_from).collect()
+        tx.rows(&sql, &values)
+            .await?
+            .iter()
+            .map(macro_from)
+            .collect()
     }
 
     /// Applies a macro to a ticket in one transaction (see [`MacroUse`]): saves the ticket

@@ -69,7 +69,7 @@ pub fn status_of(code: &str) -> StatusCode {
         | "agent_unavailable" | "dispute_status" | "incident_state" => StatusCode::CONFLICT,
         "self_approval" | "not_finance" => StatusCode::FORBIDDEN,
         "refund_not_pending" | "refund_not_executable" => StatusCode::CONFLICT,
-        "idempotency_key_reused" | "dispute_amounts" | "refund_refused" => {
+        "idempotency_key_reused" | "dispute_amounts" | "refund_refused" | "not_available" => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         "database_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
