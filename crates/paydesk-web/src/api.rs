@@ -10,6 +10,8 @@ pub mod dto;
 pub mod health;
 pub mod incident_dto;
 pub mod incidents;
+pub mod macro_dto;
+pub mod macros;
 pub mod mail;
 pub mod openapi;
 pub mod payment_dto;
@@ -50,6 +52,7 @@ pub fn routes() -> Router<App> {
         .merge(agents::routes())
         .merge(payments::routes())
         .merge(incidents::routes())
+        .merge(macros::routes())
         .merge(payment_health::routes())
         .merge(refunds::routes())
         .method_not_allowed_fallback(method_not_allowed)

@@ -292,6 +292,19 @@ impl App {
                 to: c.to.clone(),
             })
             .collect();
+        // The reply may move the status too (a first staff reply opens a new ticket): the
+        // preview shows the status from where the ticket is now to where it ends.
+        planned.retain(|c| c.field != "status");
+        if next.status != current.status {
+            planned.insert(
+                0,
+                PlannedChange {
+                    field: "status".into(),
+                    from: json!(current.status),
+                    to: json!(next.status),
+                },
+            );
+        }
         let mut note = None;
         if let Some((text, _)) = note_text {
             if next.status == Status::Closed {
