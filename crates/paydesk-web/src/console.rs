@@ -19,6 +19,7 @@ pub mod desk;
 pub mod format;
 mod home;
 mod lead;
+mod macros;
 pub mod page;
 mod sign_in;
 mod ticket;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<App> {
         .route("/desk/assets/{name}", get(assets::serve))
         .route("/desk/{*rest}", get(page::not_found))
         .merge(ticket::routes())
+        .merge(macros::routes())
         .merge(lead::routes())
         .merge(admin::routes())
         .method_not_allowed_fallback(crate::api::method_not_allowed)

@@ -89,6 +89,7 @@ impl Desk {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Work,
+    Macros,
     Overview,
     Agents,
     Admin,
@@ -96,8 +97,9 @@ pub enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 4] = [
+    const ALL: [Section; 5] = [
         Section::Work,
+        Section::Macros,
         Section::Overview,
         Section::Agents,
         Section::Admin,
@@ -106,6 +108,7 @@ impl Section {
     fn href(self) -> &'static str {
         match self {
             Section::Work => "/desk",
+            Section::Macros => "/desk/macros",
             Section::Overview => "/desk/overview",
             Section::Agents => "/desk/agents",
             Section::Admin => "/desk/admin",
@@ -116,6 +119,7 @@ impl Section {
     fn label(self) -> &'static str {
         match self {
             Section::Work => "My work",
+            Section::Macros => "Macros",
             Section::Overview => "Queue overview",
             Section::Agents => "Agents",
             Section::Admin => "Settings",
@@ -127,6 +131,7 @@ impl Section {
     fn open_to(self, desk: &Desk) -> bool {
         match self {
             Section::Work => desk.may(Action::TicketRead),
+            Section::Macros => desk.may(Action::MacroUse),
             Section::Overview => desk.may(Action::ReportRead),
             Section::Agents => desk.may(Action::AgentRead),
             Section::Admin => {

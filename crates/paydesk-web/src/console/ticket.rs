@@ -8,6 +8,8 @@
 //!   optionally a new status.
 //! - `POST /desk/tickets/{number}/assign`: assign the ticket to oneself.
 //! - `POST /desk/tickets/{number}/solve`: solve it.
+//! - `POST /desk/tickets/{number}/macros/preview` and `/apply`: the macro picker (see
+//!   [`macro_picker`]).
 //!
 //! A saved change answers 303 back to the page. A change that meets a ticket someone
 //! else changed meanwhile is never saved over theirs: it answers 409 with the page as
@@ -18,6 +20,7 @@ mod conflict;
 mod customer;
 mod form;
 mod load;
+mod macro_picker;
 mod payments;
 mod people;
 mod sla;
@@ -49,6 +52,7 @@ pub fn routes() -> Router<App> {
         .route("/desk/tickets/{number}/messages", post(reply))
         .route("/desk/tickets/{number}/assign", post(assign_me))
         .route("/desk/tickets/{number}/solve", post(solve))
+        .merge(macro_picker::routes())
 }
 
 fn ticket_id(number: &str) -> Result<TicketId, AppError> {

@@ -174,6 +174,7 @@ pub async fn load(app: &App, desk: &Desk, id: TicketId) -> Result<Loaded, AppErr
         timeline: timeline::rows(&events, &people, now),
         conflict: None,
         errors: vec![],
+        macros: super::macro_picker::picker(app, desk, None).await,
         ticket,
     };
     Ok(Loaded {
