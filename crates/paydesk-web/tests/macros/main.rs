@@ -12,6 +12,11 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod console;
+#[path = "../console_ticket/desk.rs"]
+#[expect(dead_code, reason = "only part of the helpers is used here")]
+mod desk;
+
+use console::{the_macros_page_writes_lists_and_explains, the_ticket_picker_previews_then_applies};
 
 use axum::http::{Method, StatusCode};
 use common::{Api, Call, Person, Reply, person};
@@ -316,4 +321,6 @@ async fn a_customers_time_zone_is_set_through_the_customer_api(store: Store) {
 on_both_engines!(
     macro_routes_answer_with_their_codes,
     a_customers_time_zone_is_set_through_the_customer_api,
+    the_macros_page_writes_lists_and_explains,
+    the_ticket_picker_previews_then_applies,
 );
