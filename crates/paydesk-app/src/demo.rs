@@ -7,7 +7,8 @@
 //! escalations, solves, reopenings, closes) recorded as messages and events, and the
 //! transactions and payouts the tickets talk about, linked to them; one past incident with
 //! its linked tickets, and a day of payment health counts; disputes on the dispute tickets;
-//! and a few refunds on open tickets (made, waiting for approval, rejected).
+//! a few refunds on open tickets (made, waiting for approval, rejected); and a dozen
+//! macros (shared, for a payments team, and one agent's personal ones) with their usage.
 //!
 //! Guarantees:
 //! - Deterministic: the same seed and end give the same rows in the same order (ids
@@ -28,6 +29,7 @@ mod incidents;
 mod intake;
 mod life;
 mod locale;
+mod macro_library;
 mod payments;
 mod people;
 mod refunds;
@@ -282,6 +284,7 @@ impl App {
         routing::set_up(&self.store, &desk, opts.end).await?;
         disputes::set_up(self).await?;
         summary.messages += refunds::set_up(self, &desk).await?;
+        macro_library::set_up(self, &desk, opts.end).await?;
         Ok(summary)
     }
 }

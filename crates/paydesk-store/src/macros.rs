@@ -319,3 +319,27 @@ impl Store {
         Ok(stored)
     }
 }
+
+impl Store {
+    /// Sets a macro's usage as counted elsewhere (a desk moved into paydesk, the demo).
+    /// Errors: [`StoreError::NotFound`].
+    pub async fn set_macro_usage(
+        &self,
+        id: MacroId,
+        count: i64,
+        last_used_at: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        let n = tx
+            .exec(
+                "UPDATE macros SET usage_count = $2, last_used_at = $3 WHERE id = $1",
+                &args![id.0, count, last_used_at.map(|t| t.0)],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound { entity: "macro" });
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
