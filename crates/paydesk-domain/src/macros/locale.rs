@@ -196,7 +196,7 @@ fn grouped(money: &Money, decimal: char, group: char) -> String {
         out.push('-');
     }
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             out.push(group);
         }
         out.push(c);
