@@ -339,7 +339,7 @@ pub fn country_time_zone(country: &str) -> Option<&'static str> {
     })
 }
 
-/// A macro's id, title and the placeholders its texts use: what the picker lists.
+/// The placeholders a macro's texts use (reply and notes), in order of first use.
 #[must_use]
 pub fn placeholders_of(m: &Macro) -> Vec<placeholder::Placeholder> {
     let mut all = Vec::new();

@@ -99,6 +99,13 @@ fn missing_values_read_as_markers_and_are_listed() {
 }
 
 #[test]
+fn values_are_never_read_as_placeholders() {
+    let mut f = facts();
+    f.customer_name = Some("{{ticket.number}}".into());
+    assert_eq!(render("{{customer.name}}", &f).text, "{{ticket.number}}");
+}
+
+#[test]
 fn unknown_placeholders_are_refused_by_name() {
     let err = check("reply.body", "Hi {{customer.nme}} and {{ order.id }}").unwrap_err();
     let text = err.to_string();
@@ -192,7 +199,7 @@ fn actions_read_and_write_as_tagged_json() {
 
 fn any_facts() -> impl Strategy<Value = Facts> {
     (
-        proptest::option::of(".{0,20}"),
+        proptest::option::of("[^{}]{0,20}"),
         proptest::option::of(any::<i64>()),
         any::<i64>(),
         proptest::option::of(any::<i64>()),
