@@ -9,7 +9,8 @@
 //! its linked tickets, and a day of payment health counts; disputes on the dispute tickets;
 //! a few refunds on open tickets (made, waiting for approval, rejected); and the standard
 //! partner teams with escalations in several states (sent and held, in progress, answered,
-//! one past its target).
+//! one past its target); a dozen
+//! macros (shared, for a payments team, and one agent's personal ones) with their usage.
 //!
 //! Guarantees:
 //! - Deterministic: the same seed and end give the same rows in the same order (ids
@@ -31,6 +32,7 @@ mod incidents;
 mod intake;
 mod life;
 mod locale;
+mod macro_library;
 mod payments;
 mod people;
 mod refunds;
@@ -289,6 +291,7 @@ impl App {
         summary.messages += refunds::set_up(self, &desk).await?;
         sops::set_up(self, &desk, opts.end).await?;
         summary.messages += escalations::set_up(self, &desk).await?;
+        macro_library::set_up(self, &desk, opts.end).await?;
         let lead = desk
             .logins
             .iter()

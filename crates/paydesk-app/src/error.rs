@@ -46,9 +46,6 @@ pub enum AppError {
     /// A rule that cannot be saved: its code, where in the rule, and what to do.
     #[error("{}: {}", .0.path, .0.message)]
     Rule(paydesk_domain::rules::RuleError),
-    /// A rule's action that cannot be taken in this build (recorded on the firing).
-    #[error("{0} is not available yet")]
-    NotAvailable(&'static str),
     /// A storage failure the caller cannot fix.
     #[error("storage failure: {0}")]
     Store(StoreError),
@@ -140,7 +137,6 @@ impl AppError {
             Self::NotWorkable { .. } => "not_workable",
             Self::Forbidden { .. } => "forbidden",
             Self::Rule(e) => e.code,
-            Self::NotAvailable(_) => "not_available",
             Self::Store(e) => e.code(),
             Self::SignInFailed => "sign_in_failed",
             Self::TooManyAttempts { .. } => "too_many_attempts",

@@ -14,6 +14,7 @@ pub mod disputes;
 pub mod error;
 pub mod escalations;
 pub mod incidents;
+pub mod macros;
 pub mod overview;
 pub mod password;
 pub mod payment_health;

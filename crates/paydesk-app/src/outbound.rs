@@ -168,10 +168,11 @@ impl App {
         }
     }
 
-    /// Whether a reply by `actor` emails the customer: a staff member's (a user's) public one.
+    /// Whether a reply by `actor` emails the customer: a public one by a staff member (a
+    /// user) or by a rule sending a macro's reply.
     #[must_use]
     pub(crate) fn reply_is_mailed(is_public_staff_reply: bool, actor: &Actor) -> bool {
-        is_public_staff_reply && matches!(actor, Actor::User { .. })
+        is_public_staff_reply && matches!(actor, Actor::User { .. } | Actor::Rule { .. })
     }
 
     /// The emails of a ticket's replies, oldest first: status (queued, sent, failed),

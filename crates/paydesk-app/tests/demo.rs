@@ -141,6 +141,23 @@ async fn demo_fills_an_empty_desk(store: Store) {
     assert_eq!(summary.tickets, 600);
     assert_eq!(calls.lock().unwrap().last(), Some(&(600, 600)));
 
+    // A dozen macros of every scope, with their use; the system sees all but personal ones.
+    let macros = app
+        .list_macros(
+            &paydesk_app::Caller::system(),
+            &paydesk_app::macros::MacroQuery::default(),
+        )
+        .await
+        .unwrap();
+    let kinds: BTreeSet<_> = macros.iter().map(|m| m.scope.kind()).collect();
+    assert_eq!(kinds.len(), 2, "shared and team: {kinds:?}");
+    assert_eq!(macros.len(), 10);
+    assert!(
+        macros
+            .iter()
+            .all(|m| m.usage_count > 0 && m.last_used_at.is_some())
+    );
+
     let tickets = all_tickets(&store).await;
     assert_eq!(tickets.len(), 600);
     let lines: BTreeSet<_> = tickets.iter().map(|t| t.business_line.as_str()).collect();

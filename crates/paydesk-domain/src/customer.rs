@@ -26,6 +26,9 @@ pub struct Customer {
     pub phone: Option<String>,
     pub country: Option<String>,
     pub locale: Option<String>,
+    /// IANA time zone (`Asia/Manila`) that dates in replies are written in; when unset,
+    /// the country's zone or UTC (see [`crate::macros::customer_time_zone`]).
+    pub time_zone: Option<String>,
     pub tier: Tier,
     /// Ids of this customer on the platform, by system (for example `buyer_id`, `shop_id`).
     pub external_ids: BTreeMap<String, String>,
@@ -55,6 +58,7 @@ pub struct CustomerPatch {
     pub phone: Option<Option<String>>,
     pub country: Option<Option<String>>,
     pub locale: Option<Option<String>>,
+    pub time_zone: Option<Option<String>>,
     pub tier: Option<Tier>,
     pub external_ids: Option<BTreeMap<String, String>>,
 }
@@ -237,6 +241,16 @@ impl Customer {
             if locale != next.locale {
                 next.locale = locale;
                 changed.push("locale");
+            }
+        }
+        if let Some(zone) = &patch.time_zone {
+            let zone = zone
+                .as_deref()
+                .map(crate::macros::valid_time_zone)
+                .transpose()?;
+            if zone != next.time_zone {
+                next.time_zone = zone;
+                changed.push("time_zone");
             }
         }
         if let Some(tier) = patch.tier

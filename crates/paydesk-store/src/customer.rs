@@ -22,7 +22,7 @@ pub struct CustomerFilter {
     pub vendor_id: Option<VendorId>,
 }
 
-const COLUMNS: &str = "id, business_line, name, phone, country, locale, tier, external_ids, version, created_at, updated_at";
+const COLUMNS: &str = "id, business_line, name, phone, country, locale, time_zone, tier, external_ids, version, created_at, updated_at";
 
 fn from_row(row: &Row, emails: Vec<String>) -> Result<Customer, StoreError> {
     Ok(Customer {
@@ -33,6 +33,7 @@ fn from_row(row: &Row, emails: Vec<String>) -> Result<Customer, StoreError> {
         phone: row.opt_text("phone")?,
         country: row.opt_text("country")?,
         locale: row.opt_text("locale")?,
+        time_zone: row.opt_text("time_zone")?,
         tier: row.label("tier")?,
         external_ids: row.json("external_ids")?,
         version: row.i64("version")?,
@@ -187,7 +188,7 @@ impl Store {
         let touched = tx
             .exec(
                 "UPDATE customers SET name = $1, phone = $2, country = $3, locale = $4, tier = $5, external_ids = $6, \
-                 version = $7, updated_at = $8 WHERE id = $9 AND version = $10",
+                 version = $7, updated_at = $8, time_zone = $11 WHERE id = $9 AND version = $10",
                 &args![
                     &c.name,
                     c.phone.as_deref(),
@@ -199,6 +200,7 @@ impl Store {
                     c.updated_at.0,
                     c.id.0,
                     expected_version,
+                    c.time_zone.as_deref(),
                 ],
             )
             .await?;

@@ -27,6 +27,7 @@ mod incident;
 mod incident_link;
 mod incident_update;
 mod job;
+mod macros;
 mod mail;
 mod message;
 mod outbound_mail;
@@ -85,6 +86,7 @@ pub use incident::{IncidentEntry, IncidentWrite, NewEntry, NewIncident, StoredIn
 pub use incident_link::{IncidentTicket, TicketIncident};
 pub use incident_update::{DeliveryReply, INCIDENT_UPDATE_JOB, NewUpdate, StoredUpdate};
 pub use job::{Job, JobId, JobStatus, NewJob, Settlement};
+pub use macros::{MacroFilter, MacroUse};
 pub use mail::{KeptMail, MailDirection};
 pub use message::author_columns;
 pub use outbound_mail::{MAIL_JOB, MailStatus, NewOutboundMail, OutboundMail, REFERENCES_CAP};

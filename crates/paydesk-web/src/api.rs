@@ -12,6 +12,8 @@ pub mod escalations;
 pub mod health;
 pub mod incident_dto;
 pub mod incidents;
+pub mod macro_dto;
+pub mod macros;
 pub mod mail;
 pub mod openapi;
 pub mod payment_dto;
@@ -58,6 +60,7 @@ pub fn routes() -> Router<App> {
         .merge(incidents::routes())
         .merge(sops::routes())
         .merge(escalations::routes())
+        .merge(macros::routes())
         .merge(payment_health::routes())
         .merge(refunds::routes())
         .merge(rules::routes())

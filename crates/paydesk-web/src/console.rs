@@ -21,6 +21,7 @@ mod escalations;
 pub mod format;
 mod home;
 mod lead;
+mod macros;
 pub mod page;
 mod rules;
 mod sign_in;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<App> {
         .route("/desk/{*rest}", get(page::not_found))
         .merge(ticket::routes())
         .merge(escalations::routes())
+        .merge(macros::routes())
         .merge(lead::routes())
         .merge(admin::routes())
         .merge(sop::routes())

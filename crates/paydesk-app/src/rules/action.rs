@@ -213,9 +213,10 @@ impl App {
                     format!("'{reason}' is not one of {}'s reasons", stored.name),
                 )
             })?;
-        let severity = severity.trim().parse().map_err(|_| {
-            AppError::invalid("severity", "use sev1, sev2, sev3 or sev4")
-        })?;
+        let severity = severity
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("severity", "use sev1, sev2, sev3 or sev4"))?;
         let input = crate::escalations::NewEscalation {
             team_id: team,
             reason_id,
@@ -227,17 +228,16 @@ impl App {
         self.escalate(caller, id, input).await.map(|_| ())
     }
 
-    /// Sends a macro's reply on ticket `id` for a rule. Until this is wired to the macros'
-    /// use case, it refuses with [`AppError::NotAvailable`], recorded on the firing.
+    /// Applies a macro on ticket `id` for a rule: its reply (emailed to the customer when
+    /// public) and its actions, recorded as the rule's.
     pub async fn send_macro_for_rule(
         &self,
         caller: &Caller,
         id: TicketId,
         macro_id: MacroId,
     ) -> Result<(), AppError> {
-        let _ = (caller, id, macro_id);
-        Err(AppError::NotAvailable(
-            "sending a macro's reply from a rule",
-        ))
+        self.apply_macro_as(caller, &caller.actor(), id, macro_id, None)
+            .await
+            .map(|_| ())
     }
 }

@@ -55,12 +55,14 @@ impl App {
             .iter()
             .filter(|e| e.status.is_live())
             .min_by_key(|e| e.clock.due_at.map_or(i64::MAX, |d| d.0));
-        Ok(live.map_or_else(EscalationFacts::default, |e| EscalationFacts {
-            is_open: true,
-            team: Some(e.team_name.clone()),
-            is_partner_sla_breached: e.is_breached()
-                || e.clock.due_at.is_some_and(|due| due <= now),
-        }))
+        Ok(
+            live.map_or_else(EscalationFacts::default, |e| EscalationFacts {
+                is_open: true,
+                team: Some(e.team_name.clone()),
+                is_partner_sla_breached: e.is_breached()
+                    || e.clock.due_at.is_some_and(|due| due <= now),
+            }),
+        )
     }
 
     /// The facts rules read about `ticket`, now.

@@ -233,7 +233,7 @@ impl App {
         Ok(next)
     }
 
-    async fn conflict_aware<T>(
+    pub(crate) async fn conflict_aware<T>(
         &self,
         result: Result<T, StoreError>,
         read: &Ticket,

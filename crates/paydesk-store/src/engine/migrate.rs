@@ -105,6 +105,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../migrations/postgres/0015_sops.sql"),
     },
     Migration {
+        version: 16,
+        name: "macros",
+        sqlite: include_str!("../../migrations/sqlite/0016_macros.sql"),
+        postgres: include_str!("../../migrations/postgres/0016_macros.sql"),
+    },
+    Migration {
         version: 17,
         name: "rules",
         sqlite: include_str!("../../migrations/sqlite/0017_rules.sql"),

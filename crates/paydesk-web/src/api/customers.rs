@@ -113,6 +113,7 @@ pub async fn change(
         phone: body.phone,
         country: body.country,
         locale: body.locale,
+        time_zone: body.time_zone,
         tier: body.tier,
         external_ids: body.external_ids,
     };

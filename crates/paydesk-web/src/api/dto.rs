@@ -266,6 +266,9 @@ pub struct CustomerOut {
     pub phone: Option<String>,
     pub country: Option<String>,
     pub locale: Option<String>,
+    /// IANA time zone that dates in macro replies are written in; unset: the country's
+    /// zone, else UTC.
+    pub time_zone: Option<String>,
     pub tier: Tier,
     pub external_ids: BTreeMap<String, String>,
     pub version: i64,
@@ -283,6 +286,7 @@ impl From<&Customer> for CustomerOut {
             phone: c.phone.clone(),
             country: c.country.clone(),
             locale: c.locale.clone(),
+            time_zone: c.time_zone.clone(),
             tier: c.tier,
             external_ids: c.external_ids.clone(),
             version: c.version,
@@ -335,6 +339,10 @@ pub struct PatchCustomer {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub locale: Option<Option<String>>,
+    /// IANA name such as `Europe/Madrid`; `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub time_zone: Option<Option<String>>,
     #[serde(default)]
     pub tier: Option<Tier>,
     #[serde(default)]

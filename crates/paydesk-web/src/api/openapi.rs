@@ -2,9 +2,9 @@
 
 use super::{
     agents, chat, customers, deliveries, dispute_dto as dd, disputes, dto, escalation_dto as edto,
-    escalations, incident_dto as idto, incidents, mail, payment_dto as pd, payment_health as ph,
-    payments, privacy, queues, refund_dto, refunds, routing_dto as rd, rule_dto, rules, session, sla,
-    sop_dto as sd, sops, tickets, tokens, work,
+    escalations, incident_dto as idto, incidents, macro_dto as mdto, macros, mail,
+    payment_dto as pd, payment_health as ph, payments, privacy, queues, refund_dto, refunds,
+    routing_dto as rd, rule_dto, rules, session, sla, sop_dto as sd, sops, tickets, tokens, work,
 };
 use crate::error::{Problem, RefusalOut};
 use axum::routing::get;
@@ -33,6 +33,7 @@ use utoipa::OpenApi;
         escalations::create, escalations::ticket_list, escalations::queue, escalations::get_one, escalations::change,
         escalations::take, escalations::wait, escalations::answer, escalations::decline,
         escalations::teams, escalations::team, escalations::create_team, escalations::change_team,
+        macros::list, macros::create, macros::get_one, macros::replace, macros::remove, macros::preview, macros::apply,
         ph::record, ph::health, ph::check, ph::objectives, ph::set_objectives,
         refunds::create, refunds::ticket_refunds, refunds::list, refunds::get_one, refunds::approve, refunds::reject,
         refunds::policy, refunds::change_policy,
@@ -62,6 +63,9 @@ use utoipa::OpenApi;
         idto::DismissIncident, idto::LinkTicket, idto::IncidentOut, idto::IncidentLinked, idto::UpdateOut,
         idto::EntryOut, idto::IncidentDetail, idto::IncidentPage, idto::LinkedTicketOut, idto::LinkedTicketList,
         idto::TicketIncidentOut, idto::TicketIncidentList, idto::LinkOut, incidents::MatchOut, incidents::ResolvedOut,
+        mdto::ScopeIn, mdto::MacroIn, mdto::MacroOut, mdto::MacroList, mdto::ChangeOut, mdto::RenderedReplyOut,
+        mdto::PreviewOut, mdto::ApplyIn, mdto::AppliedOut, paydesk_domain::macros::MacroReply,
+        paydesk_domain::macros::MacroAction, paydesk_domain::macros::MacroScope, paydesk_domain::macros::ReplyVisibility,
         ph::PaymentEventBatch, ph::PaymentEventIn, ph::RefusedOut, ph::RecordedOut, ph::WindowOut, ph::CodeCount,
         ph::GatewayHealthOut, ph::HealthOut, ph::CheckOut, ph::ObjectiveOverrideDto, ph::ObjectivesDto,
         RefusalOut, refund_dto::RefundOut, refund_dto::RefundPage, refund_dto::CreateRefund, refund_dto::DecideRefund,
@@ -81,7 +85,7 @@ use utoipa::OpenApi;
     )),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "escalations"), (name = "payments"), (name = "refunds"), (name = "sops"), (name = "rules"))
+    tags((name = "tickets"), (name = "customers"), (name = "session"), (name = "tokens"), (name = "intake"), (name = "chat"), (name = "sla"), (name = "queues"), (name = "work"), (name = "agents"), (name = "disputes"), (name = "incidents"), (name = "escalations"), (name = "payments"), (name = "refunds"), (name = "sops"), (name = "macros"), (name = "rules"))
 )]
 pub struct ApiDoc;
 

@@ -89,6 +89,7 @@ impl Desk {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Work,
+    Macros,
     Overview,
     Agents,
     Escalations,
@@ -99,12 +100,13 @@ pub enum Section {
 }
 
 impl Section {
-    const ALL: [Section; 7] = [
+    const ALL: [Section; 8] = [
         Section::Work,
-        Section::Overview,
-        Section::Agents,
         Section::Escalations,
         Section::Sops,
+        Section::Macros,
+        Section::Overview,
+        Section::Agents,
         Section::Rules,
         Section::Admin,
     ];
@@ -112,6 +114,7 @@ impl Section {
     fn href(self) -> &'static str {
         match self {
             Section::Work => "/desk",
+            Section::Macros => "/desk/macros",
             Section::Overview => "/desk/overview",
             Section::Agents => "/desk/agents",
             Section::Escalations => "/desk/escalations",
@@ -125,6 +128,7 @@ impl Section {
     fn label(self) -> &'static str {
         match self {
             Section::Work => "My work",
+            Section::Macros => "Macros",
             Section::Overview => "Queue overview",
             Section::Agents => "Agents",
             Section::Escalations => "Escalations",
@@ -139,6 +143,7 @@ impl Section {
     fn open_to(self, desk: &Desk) -> bool {
         match self {
             Section::Work => desk.may(Action::TicketRead),
+            Section::Macros => desk.may(Action::MacroUse),
             Section::Overview => desk.may(Action::ReportRead),
             Section::Agents => desk.may(Action::AgentRead),
             Section::Escalations => desk.may(Action::EscalationWork),

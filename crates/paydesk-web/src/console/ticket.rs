@@ -9,6 +9,8 @@
 //! - `POST /desk/tickets/{number}/assign`: assign the ticket to oneself.
 //! - `POST /desk/tickets/{number}/solve`: solve it.
 //! - `POST /desk/tickets/{number}/sops`, `.../sops/{run}`: start an SOP, save its ticks.
+//! - `POST /desk/tickets/{number}/macros/preview` and `/apply`: the macro picker (see
+//!   [`macro_picker`]).
 //!
 //! A saved change answers 303 back to the page. A change that meets a ticket someone
 //! else changed meanwhile is never saved over theirs: it answers 409 with the page as
@@ -19,6 +21,7 @@ mod conflict;
 mod customer;
 mod form;
 mod load;
+mod macro_picker;
 mod payments;
 mod people;
 mod sla;
@@ -53,6 +56,7 @@ pub fn routes() -> Router<App> {
         .route("/desk/tickets/{number}/solve", post(solve))
         .route("/desk/tickets/{number}/sops", post(sops::start))
         .route("/desk/tickets/{number}/sops/{run}", post(sops::save_ticks))
+        .merge(macro_picker::routes())
 }
 
 fn ticket_id(number: &str) -> Result<TicketId, AppError> {

@@ -270,6 +270,15 @@ fn routes(w: &World) -> Vec<(Method, String, Option<Value>, Action)> {
             None,
             Action::PaymentRead,
         ),
+        (Method::GET, "/api/v1/macros".into(), None, Action::MacroUse),
+        (
+            Method::POST,
+            "/api/v1/macros".into(),
+            Some(
+                json!({"title": "Refund issued", "reply": {"body": "Refunded", "visibility": "public"}, "scope": {"kind": "shared"}}),
+            ),
+            Action::MacroManage,
+        ),
         (
             Method::GET,
             "/api/v1/payment-health".into(),

@@ -205,6 +205,7 @@ pub async fn load(app: &App, desk: &Desk, id: TicketId) -> Result<Loaded, AppErr
         escalate_to,
         conflict: None,
         errors: vec![],
+        macros: super::macro_picker::picker(app, desk, None).await,
         ticket,
     };
     Ok(Loaded {

@@ -120,6 +120,8 @@ pub struct TicketPage {
     pub conflict: Option<Conflict>,
     /// Why a change was refused, one sentence each (the error summary).
     pub errors: Vec<String>,
+    /// The macro picker, for those who use macros.
+    pub macros: Option<super::macro_picker::MacroPicker>,
 }
 
 impl TicketPage {
