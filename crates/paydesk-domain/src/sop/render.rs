@@ -7,6 +7,12 @@
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
+/// A checklist item's box in the rendered SOP.
+const TO_TICK: &str = "<span class=\"task\" role=\"img\" aria-label=\"Checklist step\">☐</span> ";
+/// A checklist item written already ticked.
+const TICKED: &str =
+    "<span class=\"task\" role=\"img\" aria-label=\"Checklist step, ticked\">☑</span> ";
+
 /// `body` as HTML with raw HTML escaped and unsafe links dropped.
 #[must_use]
 pub fn to_safe_html(body: &str) -> String {
@@ -17,6 +23,13 @@ pub fn to_safe_html(body: &str) -> String {
     let mut dropped: Vec<bool> = Vec::new();
     let events = Parser::new_ext(body, options).filter_map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        // A checklist item's box, as a named symbol: the steps are ticked on the ticket,
+        // and a form control without a label would mislead screen readers here.
+        Event::TaskListMarker(done) => Some(Event::InlineHtml(CowStr::Borrowed(if done {
+            TICKED
+        } else {
+            TO_TICK
+        }))),
         Event::Start(Tag::Link { dest_url, .. }) if !is_safe_url(&dest_url) => {
             dropped.push(true);
             None

@@ -54,10 +54,17 @@ fn raw_html_is_escaped_and_script_links_dropped() {
 }
 
 #[test]
-fn task_lists_render_as_disabled_boxes() {
+fn task_lists_render_as_named_boxes_not_form_controls() {
     let html = to_safe_html("- [ ] one\n- [x] two");
-    assert!(html.contains("type=\"checkbox\""), "{html}");
-    assert!(html.contains("disabled"), "{html}");
+    assert!(!html.contains("<input"), "{html}");
+    assert!(
+        html.contains("aria-label=\"Checklist step\">☐</span> one"),
+        "{html}"
+    );
+    assert!(
+        html.contains("aria-label=\"Checklist step, ticked\">☑</span> two"),
+        "{html}"
+    );
 }
 
 #[test]
