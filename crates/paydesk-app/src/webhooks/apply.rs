@@ -84,6 +84,22 @@ fn object_event(
         .map(|e| e.from_ip(ctx.ip.as_deref()))
 }
 
+/// The customer's tickets that name a payment object (by its gateway reference), linked
+/// to it now if they were not (`payment_linked`, reason `mention`), so the event notes
+/// them rather than opening a ticket of its own.
+async fn link_mentions(
+    work: &mut PaymentWork,
+    customer: CustomerId,
+    (kind, id): (PaymentObjectKind, i64),
+    names: &[&str],
+    ctx: &Context,
+) -> Result<Vec<LinkedTicket>, AppError> {
+    let mentioning = work.tickets_mentioning(customer, names[0]).await?;
+    work.link_mentioning(customer, kind, id, names, &ctx.actor, ctx.now)
+        .await?;
+    Ok(mentioning)
+}
+
 /// Links tickets to a payment object, de-duplicated, in id order.
 fn merged(mut a: Vec<LinkedTicket>, b: Vec<LinkedTicket>) -> Vec<LinkedTicket> {
     a.extend(b);
@@ -126,22 +142,12 @@ impl App {
                     linked = merged(linked, of_dispute);
                 }
                 if let Some(customer) = after.customer_id {
-                    let mentioning = work
-                        .tickets_mentioning(customer, &after.gateway_ref)
-                        .await?;
-                    linked = merged(linked, mentioning);
                     let names: Vec<&str> = std::iter::once(after.gateway_ref.as_str())
                         .chain(after.order_id.as_deref())
                         .collect();
-                    work.link_mentioning(
-                        customer,
-                        PaymentObjectKind::Transaction,
-                        after.id.0,
-                        &names,
-                        &ctx.actor,
-                        ctx.now,
-                    )
-                    .await?;
+                    let object = (PaymentObjectKind::Transaction, after.id.0);
+                    let mentioning = link_mentions(work, customer, object, &names, ctx).await?;
+                    linked = merged(linked, mentioning);
                 }
                 Saved {
                     before: before.map(PaymentObject::Transaction),
@@ -183,9 +189,15 @@ impl App {
                 let after = work
                     .save_payout(&merge::payout(before.as_ref(), f, report))
                     .await?;
-                let linked = work
+                let mut linked = work
                     .linked_tickets(PaymentObjectKind::Payout, after.id.0)
                     .await?;
+                if let Some(customer) = after.customer_id {
+                    let object = (PaymentObjectKind::Payout, after.id.0);
+                    let names = [after.gateway_ref.as_str()];
+                    let mentioning = link_mentions(work, customer, object, &names, ctx).await?;
+                    linked = merged(linked, mentioning);
+                }
                 Saved {
                     before: before.map(PaymentObject::Payout),
                     after: PaymentObject::Payout(after),

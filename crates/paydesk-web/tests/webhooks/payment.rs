@@ -354,8 +354,50 @@ pub async fn failed_payouts_open_urgent_tickets_for_creators(store: Store) {
     assert_eq!(counts(&store).await.of("tickets"), 2);
 }
 
+/// A creator who already wrote about a payout: when the gateway reports it failed, the
+/// ticket naming it is linked to the payout and noted, and no second ticket opens.
+pub async fn a_failed_payout_notes_the_ticket_naming_it(store: Store) {
+    let api = Api::new(store.clone());
+    let creator = customer(
+        &api,
+        "creator",
+        "maya@creators.example",
+        json!({ "stripe_account_id": "acct_1Creator" }),
+    )
+    .await;
+    let asked = create(
+        &api,
+        "/api/v1/tickets",
+        json!({ "subject": "Where is my payout?", "business_line": "creator",
+                "customer_id": creator,
+                "body": "Payout po_1Pgc79B7WZ01zgkWu1KToYf4 has not reached my bank." }),
+    )
+    .await;
+    let number = asked["number"].as_str().unwrap().to_string();
+    let mut payout = object("payout");
+    payout["status"] = "failed".into();
+    payout["failure_code"] = "account_closed".into();
+    let reply = accepted(
+        &stripe(&api, payout_event("evt_payout_9", "acct_1Creator", &payout)).await,
+        "processed",
+        false,
+    );
+    assert_eq!(reply["ticket"], number.as_str(), "{reply}");
+    assert_eq!(counts(&store).await.of("tickets"), 1);
+    assert_eq!(
+        messages(&api, &number).await.len(),
+        2,
+        "the ticket is noted"
+    );
+    let payments = get(&api, &format!("/api/v1/tickets/{number}/payments")).await;
+    let linked = payments["linked"]["payouts"].as_array().unwrap();
+    assert_eq!(linked.len(), 1, "{payments}");
+    assert_eq!(linked[0]["gateway_ref"], "po_1Pgc79B7WZ01zgkWu1KToYf4");
+}
+
 paydesk_testkit::on_both_engines!(
     charges_note_the_tickets_about_them,
     a_dispute_on_a_known_charge_takes_its_customer,
     failed_payouts_open_urgent_tickets_for_creators,
+    a_failed_payout_notes_the_ticket_naming_it,
 );
