@@ -276,15 +276,28 @@ fn payout_event(id: &str, account: &str, payout: &Value) -> Vec<u8> {
     serde_json::to_vec(&event).unwrap()
 }
 
-pub async fn failed_payouts_open_urgent_tickets_for_creators(store: Store) {
-    let api = Api::new(store.clone());
-    let creator = customer(
-        &api,
+/// Maya, a creator paid through Stripe account `acct_1Creator`.
+async fn creator(api: &Api) -> i64 {
+    customer(
+        api,
         "creator",
         "maya@creators.example",
         json!({ "stripe_account_id": "acct_1Creator" }),
     )
-    .await;
+    .await
+}
+
+/// The sample payout, failed because the bank account was closed.
+fn failed_payout() -> Value {
+    let mut payout = object("payout");
+    payout["status"] = "failed".into();
+    payout["failure_code"] = "account_closed".into();
+    payout
+}
+
+pub async fn failed_payouts_open_urgent_tickets_for_creators(store: Store) {
+    let api = Api::new(store.clone());
+    let creator = creator(&api).await;
     let merchant = customer(
         &api,
         "merchant",
@@ -292,9 +305,7 @@ pub async fn failed_payouts_open_urgent_tickets_for_creators(store: Store) {
         json!({ "stripe_account_id": "acct_1Merchant" }),
     )
     .await;
-    let mut payout = object("payout");
-    payout["status"] = "failed".into();
-    payout["failure_code"] = "account_closed".into();
+    let mut payout = failed_payout();
     payout["failure_message"] = "The bank account has been closed.".into();
 
     let body = payout_event("evt_payout_1", "acct_1Creator", &payout);
@@ -358,13 +369,7 @@ pub async fn failed_payouts_open_urgent_tickets_for_creators(store: Store) {
 /// ticket naming it is linked to the payout and noted, and no second ticket opens.
 pub async fn a_failed_payout_notes_the_ticket_naming_it(store: Store) {
     let api = Api::new(store.clone());
-    let creator = customer(
-        &api,
-        "creator",
-        "maya@creators.example",
-        json!({ "stripe_account_id": "acct_1Creator" }),
-    )
-    .await;
+    let creator = creator(&api).await;
     let asked = create(
         &api,
         "/api/v1/tickets",
@@ -374,9 +379,7 @@ pub async fn a_failed_payout_notes_the_ticket_naming_it(store: Store) {
     )
     .await;
     let number = asked["number"].as_str().unwrap().to_string();
-    let mut payout = object("payout");
-    payout["status"] = "failed".into();
-    payout["failure_code"] = "account_closed".into();
+    let payout = failed_payout();
     let reply = accepted(
         &stripe(&api, payout_event("evt_payout_9", "acct_1Creator", &payout)).await,
         "processed",
