@@ -298,6 +298,21 @@ async fn demo_fills_an_empty_desk(store: Store) {
         .iter()
         .find(|d| d.dispute.status.needs_response())
         .unwrap();
+    // Every dispute waiting for an answer sits on a ticket still open.
+    for d in sys_disputes
+        .items
+        .iter()
+        .filter(|d| d.dispute.status.needs_response())
+    {
+        let ticket = store.ticket(d.dispute.ticket_id.unwrap()).await.unwrap();
+        assert!(
+            ticket.status.is_unresolved(),
+            "dispute {} sits on {:?} ticket {}",
+            d.dispute.id.0,
+            ticket.status,
+            ticket.id.0
+        );
+    }
     let clocks = store
         .ticket_clocks(open.dispute.ticket_id.unwrap())
         .await

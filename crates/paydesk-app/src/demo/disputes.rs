@@ -29,10 +29,10 @@ enum Fate {
     Accepted,
 }
 
-/// Open while its ticket is (the newest dispute always is), decided once it is settled.
-fn fate(n: usize, ticket: &Ticket, newest: bool) -> Fate {
-    if ticket.status.is_unresolved() || newest {
-        return if n % 3 == 2 && !newest {
+/// Open while its ticket is (the one kept open always is), decided once it is settled.
+fn fate(n: usize, ticket: &Ticket, kept_open: bool) -> Fate {
+    if ticket.status.is_unresolved() || kept_open {
+        return if n % 3 == 2 && !kept_open {
             Fate::UnderReview
         } else {
             Fate::Open
@@ -87,6 +87,12 @@ async fn announcing_tickets(app: &App) -> Result<Vec<Ticket>, AppError> {
 pub(super) async fn set_up(app: &App) -> Result<usize, AppError> {
     let system = Caller::system();
     let tickets = announcing_tickets(app).await?;
+    // The dispute kept open whatever its ticket: the newest on a ticket still open (the
+    // newest of all when every one is settled), so the open dispute sits on live work.
+    let kept_open = tickets
+        .iter()
+        .rposition(|t| t.status.is_unresolved())
+        .unwrap_or(tickets.len().saturating_sub(1));
     for (n, ticket) in tickets.iter().enumerate() {
         let Some((reference, code, status)) = announced(&ticket.subject) else {
             continue;
@@ -158,8 +164,8 @@ pub(super) async fn set_up(app: &App) -> Result<usize, AppError> {
         )
         .await?;
         work.commit().await?;
-        let newest = n + 1 == tickets.len();
-        work_on(app, &system, dispute.id, code, fate(n, ticket, newest), n).await?;
+        let fate = fate(n, ticket, n == kept_open);
+        work_on(app, &system, dispute.id, code, fate, n).await?;
     }
     Ok(tickets.len())
 }
