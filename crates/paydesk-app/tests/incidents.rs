@@ -13,7 +13,9 @@
 
 mod incident_support;
 
-use incident_support::{app, at, count, customer, failed_charge, person, ticket};
+use incident_support::{
+    app, at, count, customer, failed_charge, failed_wallet_payment, person, ticket,
+};
 use paydesk_app::incidents::updates::UpdateInput;
 use paydesk_app::incidents::{DeclareInput, IncidentPatch, ScopeInput};
 use paydesk_app::{App, AppError, Caller};
@@ -521,7 +523,34 @@ async fn an_incident_resolved_before_its_start_ends_at_its_start(store: Store) {
     assert!(resolved.scope.ended_at >= Some(resolved.scope.started_at));
 }
 
+/// A rule on the payment method matches the method a transaction records (a wallet
+/// payment has no card brand to go by).
+async fn rules_match_the_method_a_payment_records(store: Store) {
+    let (app, clock) = app(store.clone());
+    let lead = person(&app, "lena@desk.test", Role::Lead).await;
+    let a = customer(&app, "Ana").await;
+    failed_wallet_payment(&store, "paypal", "wallet_declined", Some(a), at(-20)).await;
+    let wallet = ticket(&app, &clock, Some(a), at(-10), "payment_declined").await;
+    let b = customer(&app, "Bea").await;
+    failed_charge(&store, "paypal", "wallet_declined", Some(b), at(-20), None).await;
+    let card = ticket(&app, &clock, Some(b), at(-10), "payment_declined").await;
+    let rules = MatchRules {
+        methods: vec![PaymentMethod::Wallet],
+        ..MatchRules::default()
+    };
+    let (incident, _) = app
+        .declare_incident(&lead, declare_input(Some(rules)))
+        .await
+        .unwrap();
+    assert_eq!(
+        linked(&app, wallet).await,
+        [(incident.id, LinkReason::Rule)]
+    );
+    assert!(linked(&app, card).await.is_empty());
+}
+
 on_both_engines!(
+    rules_match_the_method_a_payment_records,
     declaring_links_matching_tickets_and_no_others,
     a_public_update_reaches_each_ticket_exactly_once,
     resolving_solves_the_linked_tickets_with_the_message,

@@ -130,8 +130,8 @@ crate::label_enum!(
 );
 
 crate::label_enum!(
-    /// How a customer paid. Transactions do not record it yet: a transaction with a card
-    /// brand counts as `card`, others as unknown (see [`TransactionFacts::method`]).
+    /// How a customer paid: a transaction's recorded method, or `card` when it records
+    /// none but has a card brand (see [`TransactionFacts::method`]).
     PaymentMethod {
         Card = "card",
         Wallet = "wallet",

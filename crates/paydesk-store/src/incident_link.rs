@@ -117,15 +117,13 @@ impl Store {
         if tickets.is_empty() {
             return Ok(Vec::new());
         }
-        // Transactions do not record their method yet: the domain takes a card brand as a
-        // card payment. Once they do, select it here as `method`.
         let ids = placeholders(3, tickets.len());
         let sql = format!(
-            "SELECT t.id AS ticket_id, x.id AS transaction_id, x.gateway, x.failure_code, x.card_brand, x.created_at \
+            "SELECT t.id AS ticket_id, x.id AS transaction_id, x.gateway, x.failure_code, x.card_brand, x.payment_method, x.created_at \
              FROM tickets t JOIN transactions x ON x.customer_id = t.customer_id \
              WHERE t.id IN ({ids}) AND x.created_at >= $1 AND x.created_at <= $2 \
              UNION \
-             SELECT l.ticket_id, x.id AS transaction_id, x.gateway, x.failure_code, x.card_brand, x.created_at \
+             SELECT l.ticket_id, x.id AS transaction_id, x.gateway, x.failure_code, x.card_brand, x.payment_method, x.created_at \
              FROM ticket_payment_links l JOIN transactions x ON x.id = l.object_id \
              WHERE l.kind = 'transaction' AND l.ticket_id IN ({ids}) AND x.created_at >= $1 AND x.created_at <= $2"
         );
@@ -137,7 +135,8 @@ impl Store {
                     gateway: r.text("gateway")?,
                     failure_code: r.opt_text("failure_code")?,
                     card_brand: r.opt_text("card_brand")?,
-                    method: None,
+                    // A method incidents do not scope by (`other`) counts as unknown.
+                    method: r.opt_text("payment_method")?.and_then(|m| m.parse().ok()),
                     created_at: Timestamp(r.i64("created_at")?),
                 });
             }

@@ -108,6 +108,31 @@ pub async fn failed_charge(
     when: Timestamp,
     ticket: Option<TicketId>,
 ) -> TransactionId {
+    let card = paydesk_domain::payment::PaymentMethod::Card;
+    failed_payment(store, (gateway, code), customer, when, ticket, card).await
+}
+
+/// A failed wallet payment (no card brand recorded) of `customer` at `when`.
+pub async fn failed_wallet_payment(
+    store: &Store,
+    gateway: &str,
+    code: &str,
+    customer: Option<CustomerId>,
+    when: Timestamp,
+) -> TransactionId {
+    let wallet = paydesk_domain::payment::PaymentMethod::Wallet;
+    failed_payment(store, (gateway, code), customer, when, None, wallet).await
+}
+
+async fn failed_payment(
+    store: &Store,
+    (gateway, code): (&str, &str),
+    customer: Option<CustomerId>,
+    when: Timestamp,
+    ticket: Option<TicketId>,
+    method: paydesk_domain::payment::PaymentMethod,
+) -> TransactionId {
+    let is_card = method == paydesk_domain::payment::PaymentMethod::Card;
     let mut work = store.payment_work().await.unwrap();
     let saved = work
         .save_transaction(&Transaction {
@@ -125,9 +150,9 @@ pub async fn failed_charge(
             order_id: None,
             failure_code: Some(code.into()),
             failure_message: Some("Declined".into()),
-            card_brand: Some("visa".into()),
-            card_last4: Some("4242".into()),
-            method: Some(paydesk_domain::payment::PaymentMethod::Card),
+            card_brand: is_card.then(|| "visa".into()),
+            card_last4: is_card.then(|| "4242".into()),
+            method: Some(method),
             wallet: None,
             created_at: when,
             updated_at: when,
