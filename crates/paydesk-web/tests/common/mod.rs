@@ -271,3 +271,19 @@ pub async fn person(
     let (cookie, csrf) = sign_in(api, &email, PASSWORD).await;
     Person { id, cookie, csrf }
 }
+
+/// Asserts `reply` is a problem document with `status`, the stable `code`, a detail that
+/// says something and, when given, the `field` at fault.
+pub fn problem(reply: &Reply, status: StatusCode, code: &str, field: Option<&str>) {
+    assert_eq!(reply.status, status, "{}", reply.text());
+    assert_eq!(reply.content_type(), "application/problem+json");
+    let body = reply.json();
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{body}"
+    );
+    if let Some(field) = field {
+        assert_eq!(body["field"], field, "{body}");
+    }
+}

@@ -18,26 +18,12 @@ mod desk;
 use console::{admins_keep_partner_teams_in_the_console, the_console_escalates_and_answers};
 
 use axum::http::{Method, StatusCode};
-use common::{Api, Call, Person, Reply, person};
+use common::{Api, Call, Person, person, problem};
 use paydesk_app::App;
 use paydesk_domain::role::Role;
 use paydesk_store::Store;
 use paydesk_testkit::on_both_engines;
 use serde_json::{Value, json};
-
-fn problem(reply: &Reply, status: StatusCode, code: &str, field: Option<&str>) {
-    assert_eq!(reply.status, status, "{}", reply.text());
-    assert_eq!(reply.content_type(), "application/problem+json");
-    let body = reply.json();
-    assert_eq!(body["code"], code, "{body}");
-    assert!(
-        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
-        "{body}"
-    );
-    if let Some(field) = field {
-        assert_eq!(body["field"], field, "{body}");
-    }
-}
 
 async fn ok(api: &Api, who: &Person, call: Call, status: StatusCode) -> Value {
     let reply = who.send(api, call).await;

@@ -16,28 +16,13 @@ mod console;
 use console::{library_and_sop_pages, ticket_panel_ticks_by_form_and_blocks_solving};
 
 use axum::http::{Method, StatusCode};
-use common::{Api, Call, Person, Reply, T0, person};
+use common::{Api, Call, Person, Reply, T0, person, problem};
 use paydesk_app::App;
 use paydesk_domain::Timestamp;
 use paydesk_domain::role::Role;
 use paydesk_store::Store;
 use paydesk_testkit::on_both_engines;
 use serde_json::{Value, json};
-
-/// Asserts a problem document with `status`, `code` and, when given, `field`.
-fn problem(reply: &Reply, status: StatusCode, code: &str, field: Option<&str>) {
-    assert_eq!(reply.status, status, "{}", reply.text());
-    assert_eq!(reply.content_type(), "application/problem+json");
-    let body = reply.json();
-    assert_eq!(body["code"], code, "{body}");
-    assert!(
-        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
-        "{body}"
-    );
-    if let Some(field) = field {
-        assert_eq!(body["field"], field, "{body}");
-    }
-}
 
 fn ok(reply: &Reply, status: StatusCode) -> Value {
     assert_eq!(reply.status, status, "{}", reply.text());
